@@ -3,6 +3,7 @@ import { PROJECT_STACK_PREFIX } from './config/environment-config';
 import { PlannedLogGroup, ResolvedEnvironment } from './config/resolve';
 import { assignShards } from './sharding/stack-ledger';
 import { LogGroupsStack, MAX_GROUPS_PER_SHARD } from './stacks/log-groups-stack';
+import { LogWiringStack } from './stacks/log-wiring-stack';
 import { LoggingCoreStack } from './stacks/logging-core-stack';
 
 export interface LoggingEnvironmentProps {
@@ -17,12 +18,20 @@ export interface LoggingEnvironmentProps {
 export class LoggingEnvironment {
   public readonly core: LoggingCoreStack;
   public readonly logGroupShards: readonly LogGroupsStack[];
+  public readonly environment: ResolvedEnvironment;
+  private readonly app: App;
+  private readonly prefix: string;
+  private readonly stackProps: (description: string) => StackProps;
+  private readonly shardOf: ReadonlyMap<string, number>;
+  private readonly shardStacks: ReadonlyMap<number, LogGroupsStack>;
+  private readonly wiring = new Map<number, LogWiringStack>();
   /** The ledger entries after this synth: commit them (see `stack-ledger.json`). */
   public readonly ledger: Readonly<Record<string, number>>;
   public readonly stacks: Stack[] = [];
 
   constructor(app: App, props: LoggingEnvironmentProps) {
     const env = props.environment;
+    this.environment = env;
     const stackProps = (description: string): StackProps => ({
       env: { account: env.account, region: env.region },
       terminationProtection: env.terminationProtection,
@@ -49,20 +58,52 @@ export class LoggingEnvironment {
       const shard = assignment.shardOf.get(group.name)!;
       byShard.set(shard, [...(byShard.get(shard) ?? []), group]);
     }
-    this.logGroupShards = [...byShard.entries()]
-      .sort(([a], [b]) => a - b)
-      .map(([shard, groups]) => {
-        const stack = new LogGroupsStack(app, `${prefix}-LogGroups-${shardLabel(shard)}`, {
+    const shards = [...byShard.entries()].sort(([a], [b]) => a - b);
+    this.logGroupShards = shards.map(([shard, groups]) =>
+      this.track(
+        new LogGroupsStack(app, `${prefix}-LogGroups-${shardLabel(shard)}`, {
           ...stackProps(`${env.project} ${env.name}: log groups, shard ${shardLabel(shard)} (stateful)`),
           environment: env,
           groups,
           encryptionKey: this.core.logsKey,
-        });
-        return this.track(stack);
-      });
+        }),
+      ),
+    );
+    this.app = app;
+    this.stackProps = stackProps;
+    this.prefix = prefix;
+    this.shardOf = assignment.shardOf;
+    this.shardStacks = new Map(shards.map(([shard], i) => [shard, this.logGroupShards[i]]));
   }
 
-  /** Common tags go on every resource (stack tags alone do not reach resources CloudFormation cannot tag). */
+  /**
+   * The stateless twin of the shard that holds `groupName`, created on first use (a stack with no resources cannot
+   * deploy, so a shard with nothing to wire has no twin).
+   */
+  public wiringStackFor(groupName: string): LogWiringStack {
+    const shard = this.shardOf.get(groupName);
+    if (shard === undefined) throw new Error(`log group ${groupName} is not in environment ${this.environment.name}`);
+    const existing = this.wiring.get(shard);
+    if (existing) return existing;
+    const env = this.environment;
+    const stack = this.track(
+      new LogWiringStack(this.app, `${this.prefix}-Wiring-${shardLabel(shard)}`, {
+        ...this.stackProps(`${env.project} ${env.name}: subscriptions and filters of shard ${shardLabel(shard)}`),
+        environment: env,
+        groups: env.logGroups.filter((g) => this.shardOf.get(g.name) === shard),
+      }),
+    );
+    stack.addDependency(this.shardStacks.get(shard)!);
+    this.wiring.set(shard, stack);
+    return stack;
+  }
+
+  /** The wiring stacks created so far, in shard order. */
+  public get wiringShards(): LogWiringStack[] {
+    return [...this.wiring.entries()].sort(([a], [b]) => a - b).map(([, stack]) => stack);
+  }
+
+  /** Common tags go on every resource (stack tags alone do not reach what CloudFormation cannot tag). */
   private track<T extends Stack>(stack: T): T {
     for (const [key, value] of Object.entries(stack.tags.tagValues())) Tags.of(stack).add(key, value);
     this.stacks.push(stack);
