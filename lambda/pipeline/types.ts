@@ -20,6 +20,17 @@ export interface SourceLogEvent {
   readonly logStream: string;
   /** The AWS account that owns the log group. */
   readonly account: string;
+  /**
+   * Additive: the message read by the pipeline's safe JSON reader when it is one JSON object, already redacted.
+   * Destinations classify from it instead of parsing the message a second time.
+   */
+  readonly json?: JsonObject;
+}
+
+/** Additive: the JSON values the safe reader produces (bounded depth and size). */
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue;
 }
 
 /** What the pipeline knows about where it runs; destinations read it to fill tags and metadata. */
@@ -39,7 +50,16 @@ export type Prepared<P> =
 export interface DeliveryReport<P> {
   readonly delivered: number;
   /** Payloads that could not be delivered within the remaining time, with why; the pipeline parks them. */
-  readonly failed: ReadonlyArray<{ readonly payload: P; readonly reason: string; readonly retryable: boolean }>;
+  readonly failed: ReadonlyArray<DeliveryFailure<P>>;
+}
+
+/** Additive: one payload that was not delivered. `payload` is the very object that was passed to `deliver`. */
+export interface DeliveryFailure<P> {
+  readonly payload: P;
+  readonly reason: string;
+  readonly retryable: boolean;
+  /** When the receiver asked us to wait (429, rate limits): the retry queue delays the message by this much. */
+  readonly retryAfterMs?: number;
 }
 
 /** A point in time (ms since epoch) by which delivery must have finished, derived from Lambda's remaining time. */
@@ -57,4 +77,19 @@ export interface Destination<P> {
   finalize?(payloads: P[]): P[];
   /** Send payloads; must respect the deadline and never throw for delivery failures. */
   deliver(payloads: readonly P[], deadline: Deadline): Promise<DeliveryReport<P>>;
+  /**
+   * Additive, optional: the metric name for events the destination took (`ErrorsDetected`, `LlmCallsDetected`).
+   * @default 'Matched'
+   */
+  readonly matchedMetricName?: string;
+  /** Additive, optional: a short id of a payload for the forwarder's own logs (never its content). */
+  payloadId?(payload: P): string;
 }
+
+/*
+ * Additive notes (pipeline side):
+ * - Payloads `P` must survive JSON.stringify/JSON.parse unchanged: the retry queue parks them as JSON and the same
+ *   function re-delivers them after reading them back.
+ * - `SourceLogEvent.json`, `JsonValue`, `JsonObject`, `DeliveryFailure`, `matchedMetricName` and `payloadId` were
+ *   added; nothing was removed or renamed.
+ */

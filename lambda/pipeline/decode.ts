@@ -1,0 +1,135 @@
+import { gunzipSync } from 'node:zlib';
+import type { SourceLogEvent } from './types';
+
+/**
+ * Decodes a CloudWatch Logs subscription payload (`event.awslogs.data`: base64 of gzip of JSON). Never throws: a
+ * payload it cannot read comes back as a typed failure with the reason, so the caller can park it.
+ */
+
+/** Guards against gzip bombs: a real delivery is at most ~1 MB compressed, well under this once inflated. */
+export const MAX_DECOMPRESSED_BYTES = 32 * 1024 * 1024;
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const GZIP_MAGIC = [0x1f, 0x8b] as const;
+
+export type PolicyLevel = 'ACCOUNT_LEVEL_POLICY' | 'LOG_GROUP_LEVEL_POLICY' | string;
+
+export interface DecodedBatch {
+  readonly owner: string;
+  readonly logGroup: string;
+  readonly logStream: string;
+  readonly subscriptionFilters: readonly string[];
+  /** Set when the subscription is an account-level policy rather than a filter on the group. */
+  readonly policyLevel?: PolicyLevel;
+  readonly events: readonly SourceLogEvent[];
+}
+
+export const DECODE_FAILURES = {
+  notBase64: 'not-base64',
+  notGzip: 'not-gzip',
+  corruptGzip: 'corrupt-gzip',
+  tooLarge: 'too-large',
+  notJson: 'not-json',
+  badShape: 'bad-shape',
+} as const;
+export type DecodeFailureReason = (typeof DECODE_FAILURES)[keyof typeof DECODE_FAILURES];
+
+export type DecodeResult =
+  | { readonly ok: true; readonly kind: 'data'; readonly batch: DecodedBatch }
+  | { readonly ok: true; readonly kind: 'control' }
+  | { readonly ok: false; readonly reason: DecodeFailureReason; readonly detail: string };
+
+export function decodeSubscriptionData(data: unknown): DecodeResult {
+  if (typeof data !== 'string') return fail('notBase64', `data is ${typeOf(data)}, not a string`);
+  const compact = data.replace(/\s+/g, '');
+  if (compact.length % 4 !== 0 || !BASE64.test(compact)) return fail('notBase64', 'data is not valid base64');
+  const zipped = Buffer.from(compact, 'base64');
+  if (zipped.length < 2 || zipped[0] !== GZIP_MAGIC[0] || zipped[1] !== GZIP_MAGIC[1]) {
+    return fail('notGzip', 'data does not start with the gzip magic bytes');
+  }
+  let text: string;
+  try {
+    text = gunzipSync(zipped, { maxOutputLength: MAX_DECOMPRESSED_BYTES }).toString('utf8');
+  } catch (error) {
+    const tooLarge = error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+    return tooLarge
+      ? fail('tooLarge', `inflates beyond ${MAX_DECOMPRESSED_BYTES} bytes`)
+      : fail('corruptGzip', describe(error));
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return fail('notJson', describe(error));
+  }
+  return readEnvelope(parsed);
+}
+
+/** Reads the JSON CloudWatch sends; anything that is not its shape fails with what was wrong. */
+function readEnvelope(parsed: unknown): DecodeResult {
+  if (!isRecord(parsed)) return fail('badShape', `payload is ${typeOf(parsed)}, not an object`);
+  if (parsed.messageType === 'CONTROL_MESSAGE') return { ok: true, kind: 'control' };
+  if (parsed.messageType !== 'DATA_MESSAGE') return fail('badShape', 'messageType is not DATA_MESSAGE');
+  const { owner, logGroup, logStream, logEvents, subscriptionFilters, policyLevel } = parsed;
+  if (typeof owner !== 'string' || typeof logGroup !== 'string' || typeof logStream !== 'string') {
+    return fail('badShape', 'owner, logGroup and logStream must be strings');
+  }
+  if (!Array.isArray(logEvents)) return fail('badShape', 'logEvents is not an array');
+  const events: SourceLogEvent[] = [];
+  for (const [index, raw] of logEvents.entries()) {
+    if (!isRecord(raw) || typeof raw.id !== 'string' || typeof raw.message !== 'string') {
+      return fail('badShape', `logEvents[${index}] needs a string id and message`);
+    }
+    if (typeof raw.timestamp !== 'number' || !Number.isFinite(raw.timestamp)) {
+      return fail('badShape', `logEvents[${index}].timestamp is not a number`);
+    }
+    const extractedFields = readExtractedFields(raw.extractedFields);
+    events.push({
+      id: raw.id,
+      timestamp: raw.timestamp,
+      message: raw.message,
+      logGroup,
+      logStream,
+      account: owner,
+      ...(extractedFields ? { extractedFields } : {}),
+    });
+  }
+  return {
+    ok: true,
+    kind: 'data',
+    batch: {
+      owner,
+      logGroup,
+      logStream,
+      subscriptionFilters: Array.isArray(subscriptionFilters)
+        ? subscriptionFilters.filter((name): name is string => typeof name === 'string')
+        : [],
+      ...(typeof policyLevel === 'string' ? { policyLevel } : {}),
+      events,
+    },
+  };
+}
+
+/** CloudWatch sends extracted fields as strings; anything else is dropped rather than trusted. */
+function readExtractedFields(value: unknown): Record<string, string> | undefined {
+  if (!isRecord(value)) return undefined;
+  const fields: Record<string, string> = {};
+  for (const [key, field] of Object.entries(value)) if (typeof field === 'string') fields[key] = field;
+  return fields;
+}
+
+function fail(reason: keyof typeof DECODE_FAILURES, detail: string): DecodeResult {
+  return { ok: false, reason: DECODE_FAILURES[reason], detail: detail.slice(0, 200) };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function typeOf(value: unknown): string {
+  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

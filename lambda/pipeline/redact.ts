@@ -1,0 +1,278 @@
+import { looksLikeCardNumber } from './luhn';
+import { setOwn } from './safe-json';
+import type { JsonObject, JsonValue } from './types';
+
+/**
+ * Redaction: runs on every message before anything leaves AWS, for both forwarders.
+ *
+ * Text first (one pass per rule over the whole line, which also covers JSON written as text), then, for a JSON
+ * object, a walk over its keys that blanks whole values under secret-looking keys (`"credentials": {...}`).
+ * Every rule is a bounded regular expression: no nested quantifiers, lengths capped, so a hostile line costs linear
+ * time. A replaced value becomes `[REDACTED:<kind>]`; redacting twice changes nothing.
+ */
+
+export const REDACTED = '[REDACTED]';
+const marker = (kind: string) => `[REDACTED:${kind}]`;
+
+/** Longest value the key=value rule redacts in one piece; a longer one is cut at this length and still redacted. */
+export const MAX_REDACTED_VALUE_CHARS = 4096;
+
+/** Secret-looking key names, after lower-casing and dropping everything but letters and digits. */
+const SECRET_KEY = /password|passwd|passphrase|pwd|secret|apikey|cookie|credential|privatekey|accesskey|signature|authorization|token$|^auth$/;
+/** Names that contain a secret word but hold counts, ids or settings (`max_tokens`, `api_key_id`, `token_type`). */
+const NOT_SECRET_KEY = /(?:id|ids|tokens|count|limit|type|length|usage|expiry|expiresat|expiresin|ttl|url|uri|policy|rotation)$/;
+
+export function isSecretKey(key: string): boolean {
+  const normalised = key.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return SECRET_KEY.test(normalised) && !NOT_SECRET_KEY.test(normalised);
+}
+
+interface TextRule {
+  readonly kind: string;
+  apply(text: string): string;
+}
+
+/** A rule that is one global regular expression, run only when a cheap test says it may match. */
+function regexRule(
+  kind: string,
+  pattern: RegExp,
+  replace: (match: string, ...groups: string[]) => string,
+  worthTrying?: (text: string) => boolean,
+): TextRule {
+  const replacer = replace as (match: string, ...rest: unknown[]) => string;
+  return {
+    kind,
+    apply: (text) => {
+      if (worthTrying && !worthTrying(text)) return text;
+      pattern.lastIndex = 0;
+      return text.replace(pattern, replacer);
+    },
+  };
+}
+
+const hasDigitRun = /\d{4}/;
+
+export const TEXT_RULES: readonly TextRule[] = [
+  regexRule(
+    'private-key',
+    /-----BEGIN [A-Z ]{0,40}PRIVATE KEY-----[\s\S]{0,16384}?(?:-----END [A-Z ]{0,40}PRIVATE KEY-----|$)/g,
+    () => marker('private-key'),
+    (text) => text.includes('PRIVATE KEY'),
+  ),
+  // An HTTP Cookie / Set-Cookie header: every pair on the line is a secret.
+  regexRule(
+    'cookie',
+    /\b((?:set-)?cookie)(\s{0,8}:\s{0,8})([^\r\n"]{1,8192})/gi,
+    (_m, name, separator) => `${name}${separator}${marker('cookie')}`,
+    (text) => /cookie/i.test(text),
+  ),
+  regexRule(
+    'authorization',
+    /\b((?:proxy-)?authori[sz]ation)(["']?\s{0,8}[:=]\s{0,8}["']?)((?:bearer|basic|digest|token|negotiate|aws4-hmac-sha256)\s{1,8})?([^\s"',;}]{1,8192}(?:,\s{0,4}[^\s"',;}]{1,8192}){0,4})/gi,
+    (_m, name, separator, scheme) => `${name}${separator}${scheme ?? ''}${marker('authorization')}`,
+    (text) => /authori[sz]ation/i.test(text),
+  ),
+  { kind: 'secret-field', apply: redactSecretFields },
+  // Credentials in a URL, Sentry DSNs included: scheme://user[:password]@host.
+  regexRule(
+    'url-credentials',
+    /\b([a-z][a-z0-9+.-]{0,20}:\/\/)[^\s:@/?#"'<>[\]]{1,256}(?::[^\s@/?#"'<>]{0,256})?@/gi,
+    (_m, scheme) => `${scheme}${marker('credentials')}@`,
+    (text) => text.includes('://') && text.includes('@'),
+  ),
+  regexRule(
+    'bearer',
+    /\b(Bearer\s{1,8})[A-Za-z0-9._~+/-]{8,8192}=*|\b(Basic\s{1,8})(?=[A-Za-z0-9+/]{0,8191}[0-9+/=])[A-Za-z0-9+/]{8,8192}={0,2}(?![A-Za-z0-9+/=])/gi,
+    (_m, bearer, basic) => `${bearer ?? basic}${marker('token')}`,
+    (text) => /bearer|basic/i.test(text),
+  ),
+  // Langfuse (sk-lf-/pk-lf-), OpenAI and Anthropic (sk-, sk-proj-, sk-ant-), Sentry and GitHub tokens, Slack.
+  regexRule(
+    'api-key',
+    /\b(?:(?:sk|pk)-lf-[A-Za-z0-9-]{8,256}|sk-[A-Za-z0-9_-]{20,512}|sntry[su]_[A-Za-z0-9_=+/-]{20,512}|gh[pousr]_[A-Za-z0-9]{30,255}|github_pat_[A-Za-z0-9_]{30,255}|xox[abprs]-[A-Za-z0-9-]{10,255})/g,
+    () => marker('api-key'),
+    (text) => /sk-|pk-lf-|sntry|gh[pousr]_|github_pat_|xox/.test(text),
+  ),
+  regexRule(
+    'aws-access-key',
+    /\b(?:AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AIPA|ANPA|ANVA|APKA|AROA|ASCA)[A-Z0-9]{16}\b/g,
+    () => marker('aws-access-key'),
+    (text) => /A[BCGIKNPRS][A-Z]A/.test(text),
+  ),
+  regexRule(
+    'jwt',
+    /\beyJ[A-Za-z0-9_-]{4,8192}\.eyJ[A-Za-z0-9_-]{4,16384}\.[A-Za-z0-9_-]{0,8192}/g,
+    () => marker('jwt'),
+    (text) => text.includes('eyJ'),
+  ),
+  { kind: 'aws-secret-key', apply: redactAwsSecretKeys },
+  regexRule(
+    'email',
+    /(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]{1,64}@(?:[A-Za-z0-9-]{1,63}\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])/g,
+    () => marker('email'),
+    (text) => text.includes('@'),
+  ),
+  regexRule(
+    'card',
+    /(?<![0-9A-Za-z.])[2-6](?:[ -]?\d){12,18}(?![0-9A-Za-z])/g,
+    (match) => redactCardPrefix(match),
+    (text) => hasDigitRun.test(text),
+  ),
+];
+
+/** Words that make a key worth a closer look; `isSecretKey` decides. */
+const SECRET_WORD = /password|passwd|passphrase|pwd|secret|token|api[_-]?key|cookie|credential|private[_-]?key|access[_-]?key|signature|auth/gi;
+/** From a key's first character: the key, an optional closing quote, `=` or `:`, and the value. */
+const FIELD_AT = /([A-Za-z0-9_.-]{1,120})(["']?)(\s{0,8}[=:]\s{0,8})("(?:[^"\\\r\n]|\\.){0,4096}"?|'[^'\r\n]{0,4096}'?|[^\s,;&"'{}[][^\s,;&"'}]{0,4095})/y;
+const KEY_CHAR = /[A-Za-z0-9_.-]/;
+
+/**
+ * key=value, key: value, "key":"value", 'key': 'value' under secret-looking keys. Finds the secret words first
+ * (a fast literal scan), then reads the field around each one, so ordinary text costs one pass.
+ */
+function redactSecretFields(text: string): string {
+  SECRET_WORD.lastIndex = 0;
+  let out = '';
+  let copiedUpTo = 0;
+  let word: RegExpExecArray | null;
+  while ((word = SECRET_WORD.exec(text)) !== null) {
+    let keyStart = word.index;
+    while (keyStart > copiedUpTo && word.index - keyStart < 40 && KEY_CHAR.test(text[keyStart - 1])) keyStart--;
+    if (keyStart > 0 && KEY_CHAR.test(text[keyStart - 1])) continue;
+    FIELD_AT.lastIndex = keyStart;
+    const field = FIELD_AT.exec(text);
+    if (!field) continue;
+    const [whole, key, keyQuote, separator, value] = field;
+    SECRET_WORD.lastIndex = keyStart + whole.length;
+    if (!isSecretKey(key) || value.startsWith('[REDACTED')) continue;
+    const quote = value.startsWith('"') || value.startsWith("'") ? value[0] : keyQuote === '"' ? '"' : '';
+    out += `${text.slice(copiedUpTo, keyStart)}${key}${keyQuote}${separator}${quote}${marker('secret')}${quote}`;
+    copiedUpTo = keyStart + whole.length;
+  }
+  return copiedUpTo === 0 ? text : out + text.slice(copiedUpTo);
+}
+
+/** Characters of a base64 run, indexed by char code. */
+const BASE64_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/') BASE64_CHAR[c.charCodeAt(0)] = 1;
+const AWS_SECRET_KEY_LENGTH = 40;
+
+const isBase64At = (text: string, index: number): boolean => {
+  const code = text.charCodeAt(index);
+  return code < 128 && BASE64_CHAR[code] === 1;
+};
+
+/**
+ * A 40-character AWS secret access key standing alone: a run of exactly 40 base64 characters, not padded, with
+ * upper case, lower case and a digit (git SHAs are lower-case hex). A skip search (probe 39 ahead, step back to the
+ * last break) looks at a fraction of the characters; a regular expression here costs several times more.
+ */
+function redactAwsSecretKeys(text: string): string {
+  let out = '';
+  let copiedUpTo = 0;
+  let start = 0; // always just after a non-base64 character (or 0)
+  while (start + AWS_SECRET_KEY_LENGTH <= text.length) {
+    const probe = start + AWS_SECRET_KEY_LENGTH - 1;
+    if (!isBase64At(text, probe)) {
+      start = probe + 1;
+      continue;
+    }
+    let back = probe - 1;
+    while (back >= start && isBase64At(text, back)) back--;
+    if (back >= start) {
+      start = back + 1;
+      continue;
+    }
+    let end = probe + 1;
+    while (end < text.length && isBase64At(text, end)) end++;
+    const run = text.slice(start, end);
+    const paddedOrJoined = text.charCodeAt(end) === 61 /* = */ || (start > 0 && text.charCodeAt(start - 1) === 61);
+    if (run.length === AWS_SECRET_KEY_LENGTH && !paddedOrJoined && /[A-Z]/.test(run) && /[a-z]/.test(run) && /[0-9]/.test(run)) {
+      out += text.slice(copiedUpTo, start) + marker('aws-secret-key');
+      copiedUpTo = end;
+    }
+    start = end + 1;
+  }
+  return copiedUpTo === 0 ? text : out + text.slice(copiedUpTo);
+}
+
+/**
+ * The card rule matches greedily (up to 19 digits with separators), so a card followed by a short number
+ * ("4111 1111 1111 1111 12") arrives as one run: redact the longest Luhn-valid prefix that ends on a digit group.
+ */
+function redactCardPrefix(run: string): string {
+  for (let end = run.length; end >= 13; end--) {
+    if (end < run.length && run[end] !== ' ' && run[end] !== '-') continue;
+    if (looksLikeCardNumber(run.slice(0, end).replace(/[ -]/g, ''))) return marker('card') + run.slice(end);
+  }
+  return run;
+}
+
+export interface RedactorOptions {
+  /** Extra regular expressions whose matches are redacted (per environment: customer ids, internal hosts). */
+  readonly extraPatterns?: readonly RegExp[];
+}
+
+export interface Redactor {
+  /** Redacts a free-text line (which may be JSON written as text). */
+  text(value: string): string;
+  /** Blanks values under secret-looking keys and card numbers written as numbers; strings go through `text`. */
+  json(value: JsonObject): JsonObject;
+}
+
+export function createRedactor(options: RedactorOptions = {}): Redactor {
+  const extra = (options.extraPatterns ?? []).map((pattern) =>
+    regexRule('custom', new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`), () => marker('custom')),
+  );
+  const rules = [...TEXT_RULES, ...extra];
+
+  const text = (value: string): string => {
+    let out = value;
+    for (const rule of rules) out = rule.apply(out);
+    return out;
+  };
+
+  const walk = (value: JsonValue): JsonValue => {
+    if (typeof value === 'string') return text(value);
+    if (typeof value === 'number') return Number.isSafeInteger(value) && value > 0 && looksLikeCardNumber(String(value)) ? marker('card') : value;
+    if (value === null || typeof value !== 'object') return value;
+    if (Array.isArray(value)) return value.map(walk);
+    const out: JsonObject = {};
+    for (const key of Object.keys(value)) {
+      const child = value[key];
+      setOwn(out, key, isSecretKey(key) && child !== null && child !== '' ? marker('secret') : walk(child));
+    }
+    return out;
+  };
+
+  return { text, json: (value) => walk(value) as JsonObject };
+}
+
+/** The extra patterns an environment configures: a JSON array of regular-expression sources. */
+export function parseExtraPatterns(raw: string | undefined): RegExp[] {
+  if (raw === undefined || raw.trim() === '') return [];
+  let sources: unknown;
+  try {
+    sources = JSON.parse(raw);
+  } catch {
+    throw new RedactionConfigError('REDACT_EXTRA_PATTERNS must be a JSON array of regular-expression sources');
+  }
+  if (!Array.isArray(sources) || !sources.every((source) => typeof source === 'string' && source.length > 0)) {
+    throw new RedactionConfigError('REDACT_EXTRA_PATTERNS must be a JSON array of non-empty strings');
+  }
+  return sources.map((source: string, index) => {
+    try {
+      return new RegExp(source, 'g');
+    } catch (error) {
+      throw new RedactionConfigError(`REDACT_EXTRA_PATTERNS[${index}] is not a valid regular expression: ${(error as Error).message}`);
+    }
+  });
+}
+
+/**
+ * A bad extra pattern stops the forwarder from starting: forwarding without a redaction rule the environment asked
+ * for could leak what the rule was meant to hide (the events wait in Lambda's retries and the failure destination).
+ */
+export class RedactionConfigError extends Error {
+  override readonly name = 'RedactionConfigError';
+}

@@ -1,0 +1,87 @@
+import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import { decodeSubscriptionData, MAX_DECOMPRESSED_BYTES } from '../../../lambda/pipeline/decode';
+import { CONTROL_MESSAGE, encodeAwsLogsData, subscriptionMessage } from '../../fixtures/logs/cloudwatch-payload';
+
+describe('decodeSubscriptionData', () => {
+  test('reads a DATA_MESSAGE, keeping CloudWatch ids and timestamps', () => {
+    const message = subscriptionMessage({ events: [{ message: 'ERROR boom', timestamp: 1763717400123, id: '3770' }] });
+    const result = decodeSubscriptionData(encodeAwsLogsData(message));
+    expect(result).toEqual({
+      ok: true,
+      kind: 'data',
+      batch: expect.objectContaining({ logGroup: '/aws/ecs/api/errors', owner: '123456789012', subscriptionFilters: ['central-logging-sentry'] }),
+    });
+    if (!result.ok || result.kind !== 'data') throw new Error('expected data');
+    expect(result.batch.events).toEqual([
+      { id: '3770', timestamp: 1763717400123, message: 'ERROR boom', logGroup: '/aws/ecs/api/errors', logStream: message.logStream, account: '123456789012' },
+    ]);
+  });
+
+  test('accepts policyLevel and extractedFields', () => {
+    const message = subscriptionMessage({
+      policyLevel: 'ACCOUNT_LEVEL_POLICY',
+      events: [{ message: '10.0.0.1 - GET /x 500', extractedFields: { ip: '10.0.0.1', status: '500' } }],
+    });
+    const result = decodeSubscriptionData(encodeAwsLogsData(message));
+    if (!result.ok || result.kind !== 'data') throw new Error('expected data');
+    expect(result.batch.policyLevel).toBe('ACCOUNT_LEVEL_POLICY');
+    expect(result.batch.events[0].extractedFields).toEqual({ ip: '10.0.0.1', status: '500' });
+  });
+
+  test('skips a CONTROL_MESSAGE', () => {
+    expect(decodeSubscriptionData(encodeAwsLogsData(CONTROL_MESSAGE))).toEqual({ ok: true, kind: 'control' });
+  });
+
+  test('an empty logEvents is a batch of nothing', () => {
+    const result = decodeSubscriptionData(encodeAwsLogsData(subscriptionMessage({ events: [] })));
+    expect(result).toMatchObject({ ok: true, kind: 'data', batch: { events: [] } });
+  });
+
+  test.each([
+    ['not a string', 42, 'not-base64'],
+    ['invalid base64', 'H4sI%%%not-base64', 'not-base64'],
+    ['base64 but not gzip', Buffer.from('{"messageType":"DATA_MESSAGE"}').toString('base64'), 'not-gzip'],
+    ['truncated gzip', encodeAwsLogsData(subscriptionMessage({ events: [{ message: 'x'.repeat(5000) }] })).slice(0, 200), 'corrupt-gzip'],
+    ['gzip of invalid JSON', gzipSync('{"messageType":').toString('base64'), 'not-json'],
+    ['gzip of an array', gzipSync('[]').toString('base64'), 'bad-shape'],
+    ['an event without a message', encodeAwsLogsData({ ...subscriptionMessage({ events: [] }), logEvents: [{ id: '1', timestamp: 1 }] }), 'bad-shape'],
+    ['an unknown messageType', encodeAwsLogsData({ messageType: 'OTHER' }), 'bad-shape'],
+  ])('fails with a reason on %s', (_name, data, reason) => {
+    expect(decodeSubscriptionData(data)).toMatchObject({ ok: false, reason });
+  });
+
+  test('refuses a gzip bomb instead of inflating it', () => {
+    const bomb = gzipSync(Buffer.alloc(MAX_DECOMPRESSED_BYTES + 1024, 0x20)).toString('base64');
+    expect(decodeSubscriptionData(bomb)).toMatchObject({ ok: false, reason: 'too-large' });
+  });
+
+  test('keeps invalid UTF-8 and NUL bytes readable instead of failing', () => {
+    const json = Buffer.concat([
+      Buffer.from('{"messageType":"DATA_MESSAGE","owner":"1","logGroup":"g","logStream":"s","subscriptionFilters":[],"logEvents":[{"id":"1","timestamp":1,"message":"bad '),
+      Buffer.from([0xc3, 0x28, 0xff]),
+      Buffer.from(' \\u0000 end"}]}'),
+    ]);
+    const result = decodeSubscriptionData(gzipSync(json).toString('base64'));
+    if (!result.ok || result.kind !== 'data') throw new Error('expected data');
+    expect(result.batch.events[0].message).toBe('bad \uFFFD(\uFFFD \u0000 end');
+  });
+
+  test('never throws, whatever arrives (1,000 runs)', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.string(),
+          fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes).toString('base64')),
+          fc.jsonValue().map((value) => encodeAwsLogsData(JSON.stringify(value))),
+          fc.anything(),
+        ),
+        (data) => {
+          const result = decodeSubscriptionData(data);
+          return result.ok || typeof result.reason === 'string';
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
