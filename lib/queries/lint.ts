@@ -143,13 +143,19 @@ export function lintLibrary(queries: readonly QueryFile[]): LintProblem[] {
   return problems;
 }
 
-/** Why a saved query's name would be refused, if it would. */
-export function checkName(name: string): string[] {
+/** Why CloudWatch would refuse a saved query's full name (`<project>/<env>/<folder>/<name>`), if it would. */
+export function savedNameProblems(name: string): string[] {
   const reasons: string[] = [];
   if (name.length > MAX_QUERY_NAME_LENGTH) reasons.push(`name is ${name.length} characters; CloudWatch accepts at most ${MAX_QUERY_NAME_LENGTH}`);
   for (const char of FORBIDDEN_QUERY_NAME_CHARACTERS) {
     if (name.includes(char)) reasons.push(`name must not contain '${char}' (CloudWatch refuses it)`);
   }
+  return reasons;
+}
+
+/** Why a query file's `# name:` would be refused, if it would: CloudWatch's rules, and no `/` of its own. */
+export function checkName(name: string): string[] {
+  const reasons = savedNameProblems(name);
   if (name.includes('/')) reasons.push("name must not contain '/' (it would make a console folder; use the file's folder instead)");
   return reasons;
 }
