@@ -1,0 +1,70 @@
+/**
+ * What of a prompt and response may reach Langfuse, per environment (`LANGFUSE_CONTENT_POLICY`):
+ * - `full`: prompt and response as logged (the pipeline's secret redaction has already run on every line);
+ * - `redacted` (default): the shared redaction rules applied again to the content, status message and metadata;
+ * - `hash`: only the SHA-256 of the prompt and of the response (the audit-log practice for GDPR: proves what was
+ *   sent without keeping it);
+ * - `none`: no content at all; metadata, usage and cost only.
+ */
+import { createHash } from 'node:crypto';
+import type { Redactor } from '../pipeline/redact';
+
+export const CONTENT_POLICIES = ['full', 'redacted', 'hash', 'none'] as const;
+export type ContentPolicy = (typeof CONTENT_POLICIES)[number];
+export const DEFAULT_CONTENT_POLICY: ContentPolicy = 'redacted';
+
+/**
+ * Reads the policy. An unknown value is a misconfiguration that must not widen what leaves AWS, so it falls back to
+ * the most private policy, `none`, and says so once.
+ */
+export function parseContentPolicy(raw: string | undefined, onProblem: (message: string) => void): ContentPolicy {
+  if (raw === undefined || raw.trim() === '') return DEFAULT_CONTENT_POLICY;
+  const value = raw.trim().toLowerCase();
+  if ((CONTENT_POLICIES as readonly string[]).includes(value)) return value as ContentPolicy;
+  onProblem(`LANGFUSE_CONTENT_POLICY must be one of ${CONTENT_POLICIES.join(', ')}, got "${raw}"; sending no content (none)`);
+  return 'none';
+}
+
+/**
+ * Largest prompt or response kept, in characters of its JSON form. Two of them plus the span's other attributes stay
+ * well inside one export chunk (MAX_EXPORT_BYTES), so a single span can always be sent.
+ */
+export const MAX_CONTENT_CHARS = 200_000;
+export const TRUNCATION_MARKER = '…[truncated by central-logging]';
+
+export interface ContentFilter {
+  readonly policy: ContentPolicy;
+  /** The attribute value for a prompt or response, or undefined when the policy sends none. */
+  content(value: unknown): string | undefined;
+  /** Free text that may quote content (status messages, metadata values). */
+  text(value: string): string;
+}
+
+export function contentFilter(policy: ContentPolicy, redactor: Redactor): ContentFilter {
+  const redactText = policy === 'full' ? (value: string) => value : (value: string) => redactor.text(value);
+  return {
+    policy,
+    text: redactText,
+    content(value) {
+      if (value === undefined || value === null || policy === 'none') return undefined;
+      const serialised = serialise(value);
+      if (serialised === undefined) return undefined;
+      if (policy === 'hash') return `sha256:${createHash('sha256').update(serialised).digest('hex')}`;
+      return truncate(policy === 'redacted' ? redactor.text(serialised) : serialised);
+    },
+  };
+}
+
+/** Strings as they are, everything else as JSON (what Langfuse renders for `…input` / `…output`). */
+function serialise(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function truncate(value: string): string {
+  return value.length <= MAX_CONTENT_CHARS ? value : value.slice(0, MAX_CONTENT_CHARS) + TRUNCATION_MARKER;
+}
