@@ -216,7 +216,10 @@ export interface RedactorOptions {
 export interface Redactor {
   /** Redacts a free-text line (which may be JSON written as text). */
   text(value: string): string;
-  /** Blanks values under secret-looking keys and card numbers written as numbers; strings go through `text`. */
+  /**
+   * Blanks values under secret-looking keys and card numbers written as numbers; strings go through `text`.
+   * Returns the very same object when nothing needed redacting.
+   */
   json(value: JsonObject): JsonObject;
 }
 
@@ -232,17 +235,31 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     return out;
   };
 
+  /** Copy-on-write: an untouched subtree comes back as the same reference, so callers can tell nothing changed. */
   const walk = (value: JsonValue): JsonValue => {
     if (typeof value === 'string') return text(value);
     if (typeof value === 'number') return Number.isSafeInteger(value) && value > 0 && looksLikeCardNumber(String(value)) ? marker('card') : value;
     if (value === null || typeof value !== 'object') return value;
-    if (Array.isArray(value)) return value.map(walk);
-    const out: JsonObject = {};
-    for (const key of Object.keys(value)) {
-      const child = value[key];
-      setOwn(out, key, isSecretKey(key) && child !== null && child !== '' ? marker('secret') : walk(child));
+    if (Array.isArray(value)) {
+      const items = value.map(walk);
+      return items.some((item, index) => item !== value[index]) ? items : value;
     }
-    return out;
+    let copy: JsonObject | undefined;
+    const keys = Object.keys(value);
+    keys.forEach((key, index) => {
+      const child = value[key];
+      const next = isSecretKey(key) && child !== null && child !== '' && child !== marker('secret') ? marker('secret') : walk(child);
+      if (next === child) {
+        if (copy) setOwn(copy, key, child);
+        return;
+      }
+      if (!copy) {
+        copy = {};
+        for (const earlier of keys.slice(0, index)) setOwn(copy, earlier, value[earlier]);
+      }
+      setOwn(copy, key, next);
+    });
+    return copy ?? value;
   };
 
   return { text, json: (value) => walk(value) as JsonObject };

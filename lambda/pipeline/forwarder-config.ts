@@ -1,0 +1,43 @@
+import { ENV, positiveIntegerFrom, type Env } from './env-names';
+import { DEFAULT_RETRY_MAX_RECEIVES } from './forwarder';
+import { createRedactor, parseExtraPatterns, type Redactor } from './redact';
+import type { ForwarderContext } from './types';
+
+/** What every forwarder reads from its environment, read once per container. */
+export interface ForwarderConfig {
+  readonly context: ForwarderContext;
+  readonly retryQueueUrl?: string;
+  readonly retryMaxReceives: number;
+  readonly deliveryConcurrency: number;
+  readonly redactor: Redactor;
+  /** Recoverable misconfigurations (a bad number fell back to its default); the handler logs them once. */
+  readonly warnings: readonly string[];
+}
+
+/** Requests in flight to one destination per invocation. */
+export const DEFAULT_DELIVERY_CONCURRENCY = 8;
+/** More would only queue behind the keep-alive agent's socket cap. */
+export const MAX_DELIVERY_CONCURRENCY = 32;
+
+export interface ConfigNames {
+  /** Env vars naming the environment, first set wins (e.g. SENTRY_ENVIRONMENT, then LOGS_ENVIRONMENT). */
+  readonly environment: readonly string[];
+  /** Env var naming the release, if the destination has one. */
+  readonly release?: string;
+}
+
+/** Throws `RedactionConfigError` for bad REDACT_EXTRA_PATTERNS: better not to start than to forward unredacted. */
+export function readForwarderConfig(env: Env, names: ConfigNames): ForwarderConfig {
+  const warnings: string[] = [];
+  const environment = names.environment.map((name) => env[name]?.trim()).find((value) => value) ?? 'unknown';
+  const release = names.release ? env[names.release]?.trim() || undefined : undefined;
+  const concurrency = positiveIntegerFrom(env, ENV.deliveryConcurrency, DEFAULT_DELIVERY_CONCURRENCY, (m) => warnings.push(m));
+  return {
+    context: { environment, region: env[ENV.awsRegion] ?? 'unknown', ...(release ? { release } : {}) },
+    retryQueueUrl: env[ENV.retryQueueUrl]?.trim() || undefined,
+    retryMaxReceives: positiveIntegerFrom(env, ENV.retryMaxReceives, DEFAULT_RETRY_MAX_RECEIVES, (m) => warnings.push(m)),
+    deliveryConcurrency: Math.min(concurrency, MAX_DELIVERY_CONCURRENCY),
+    redactor: createRedactor({ extraPatterns: parseExtraPatterns(env[ENV.redactExtraPatterns]) }),
+    warnings,
+  };
+}
