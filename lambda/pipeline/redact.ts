@@ -18,7 +18,7 @@ const marker = (kind: string) => `[REDACTED:${kind}]`;
 export const MAX_REDACTED_VALUE_CHARS = 4096;
 
 /** Secret-looking key names, after lower-casing and dropping everything but letters and digits. */
-const SECRET_KEY = /password|passwd|passphrase|pwd|secret|apikey|cookie|credential|privatekey|accesskey|signature|authorization|token$|^auth$/;
+const SECRET_KEY = /password|passwd|passphrase|pwd|secret|apikey|cookie|credential|privatekey|accesskey|signature|authorization|sentrykey|token$|^auth$|^dsn$/;
 /** Names that contain a secret word but hold counts, ids or settings (`max_tokens`, `api_key_id`, `token_type`). */
 const NOT_SECRET_KEY = /(?:id|ids|tokens|count|limit|type|length|usage|expiry|expiresat|expiresin|ttl|url|uri|policy|rotation)$/;
 
@@ -121,7 +121,7 @@ export const TEXT_RULES: readonly TextRule[] = [
 ];
 
 /** Words that make a key worth a closer look; `isSecretKey` decides. */
-const SECRET_WORD = /password|passwd|passphrase|pwd|secret|token|api[_-]?key|cookie|credential|private[_-]?key|access[_-]?key|signature|auth/gi;
+const SECRET_WORD = /password|passwd|passphrase|pwd|secret|token|api[_-]?key|cookie|credential|private[_-]?key|access[_-]?key|signature|auth|sentry_key|dsn/gi;
 /** From a key's first character: the key, an optional closing quote, `=` or `:`, and the value. */
 const FIELD_AT = /([A-Za-z0-9_.-]{1,120})(["']?)(\s{0,8}[=:]\s{0,8})("(?:[^"\\\r\n]|\\.){0,4096}"?|'[^'\r\n]{0,4096}'?|[^\s,;&"'{}[][^\s,;&"'}]{0,4095})/y;
 const KEY_CHAR = /[A-Za-z0-9_.-]/;

@@ -1,0 +1,252 @@
+import { createForwarderHandler, type BatchResponse, type InvocationSummary } from '../../../lambda/pipeline/forwarder';
+import { createLogger } from '../../../lambda/pipeline/logger';
+import { createRedactor } from '../../../lambda/pipeline/redact';
+import { createSqsRetryQueue, decodeParkedMessage, type ParkedMessage } from '../../../lambda/pipeline/retry-queue';
+import type { Deadline, Destination, SourceLogEvent } from '../../../lambda/pipeline/types';
+import { encodeAwsLogsData, subscriptionEvent, CONTROL_MESSAGE } from '../../fixtures/logs/cloudwatch-payload';
+import { startSqsStandIn, useSqsStandIn, type SqsStandIn } from '../../support/sqs-stand-in';
+
+/**
+ * The pipeline with a minimal destination that behaves like a real one: it takes ERROR lines, keys payloads by
+ * CloudWatch id, and "sends" into a list, failing the ids it is told to fail.
+ */
+interface LinePayload {
+  readonly id: string;
+  readonly text: string;
+  readonly hasJson: boolean;
+  readonly fingerprint: string;
+  suppressed?: number;
+}
+
+function lineDestination() {
+  const received: LinePayload[] = [];
+  const seen: SourceLogEvent[] = [];
+  const failIds = new Set<string>();
+  let deadlineSeen: Deadline | undefined;
+  let throwOnPrepare: string | undefined;
+  const destination: Destination<LinePayload> = {
+    name: 'lines',
+    matchedMetricName: 'LinesDetected',
+    prepare(event) {
+      seen.push(event);
+      if (throwOnPrepare && event.message.includes(throwOnPrepare)) throw new Error('parser bug');
+      if (!event.message.includes('ERROR') && event.json?.level !== 'error') return { kind: 'skip', reason: 'not an error' };
+      return { kind: 'payloads', payloads: [{ id: event.id, text: event.message, hasJson: event.json !== undefined, fingerprint: event.message.slice(0, 12) }] };
+    },
+    finalize(payloads) {
+      const kept = new Map<string, LinePayload>();
+      const out: LinePayload[] = [];
+      for (const payload of payloads) {
+        const last = kept.get(payload.fingerprint);
+        if (last) last.suppressed = (last.suppressed ?? 0) + 1;
+        else {
+          kept.set(payload.fingerprint, payload);
+          out.push(payload);
+        }
+      }
+      return out;
+    },
+    async deliver(payloads, deadline) {
+      deadlineSeen = deadline;
+      const failed = payloads.filter((p) => failIds.has(p.id)).map((payload) => ({ payload, reason: 'HTTP 503', retryable: true, retryAfterMs: 2000 }));
+      received.push(...payloads.filter((p) => !failIds.has(p.id)));
+      return { delivered: payloads.length - failed.length, failed };
+    },
+  };
+  return {
+    destination,
+    received,
+    seen,
+    failIds,
+    deadline: () => deadlineSeen,
+    throwOn: (text: string | undefined) => {
+      throwOnPrepare = text;
+    },
+  };
+}
+
+const lambdaContext = (remainingMs = 60_000) => ({ awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef', getRemainingTimeInMillis: () => remainingMs });
+
+describe('createForwarderHandler', () => {
+  let sqs: SqsStandIn;
+  let restore: () => void;
+  beforeAll(async () => {
+    sqs = await startSqsStandIn();
+    restore = useSqsStandIn(sqs);
+  });
+  afterAll(async () => {
+    restore();
+    await sqs.close();
+  });
+  beforeEach(() => {
+    sqs.messages.length = 0;
+    sqs.deadLetters.length = 0;
+    sqs.failNextCalls(0);
+  });
+
+  function setUp(options: { maxReceives?: number } = {}) {
+    const lines = lineDestination();
+    const logs: Array<Record<string, unknown>> = [];
+    const emf: Array<Record<string, unknown>> = [];
+    const handler = createForwarderHandler(lines.destination, {
+      context: { environment: 'prod', region: 'eu-west-1' },
+      redactor: createRedactor(),
+      retryQueue: createSqsRetryQueue(sqs.queueUrl),
+      retryMaxReceives: options.maxReceives ?? 3,
+      logger: createLogger({ service: 'lines-forwarder', sink: (line) => logs.push(JSON.parse(line)) }),
+      metricsSink: (line) => emf.push(JSON.parse(line)),
+      parkReserveMs: 5_000,
+    });
+    const metric = (name: string) => emf.at(-1)?.[name];
+    return { ...lines, logs, emf, handler, metric };
+  }
+
+  const parkedMessages = () => sqs.messages.map((m) => (decodeParkedMessage<LinePayload>(m.body) as { message: ParkedMessage<LinePayload> }).message);
+
+  test('forwards error lines, skips the rest and reports it in EMF', async () => {
+    const { handler, received, emf } = setUp();
+    const event = subscriptionEvent({ events: [{ message: 'ERROR db down' }, { message: 'INFO ok' }, { message: '{"level":"error","msg":"x"}' }] });
+    const summary = (await handler(event, lambdaContext())) as InvocationSummary;
+    expect(summary).toEqual({ received: 3, matched: 2, sent: 2, suppressed: 0, parked: 0, badPayloads: 0 });
+    expect(received.map((p) => [p.text, p.hasJson])).toEqual([
+      ['ERROR db down', false],
+      ['{"level":"error","msg":"x"}', true],
+    ]);
+    expect(emf).toHaveLength(1);
+    expect(emf[0]).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Namespace: 'CentralLogging/Forwarders', Dimensions: [['Destination', 'Environment']] }] },
+      Destination: 'lines',
+      Environment: 'prod',
+      Received: 3,
+      LinesDetected: 2,
+      Sent: 2,
+      Parked: 0,
+    });
+  });
+
+  test('redacts before the destination sees an event, in text and in parsed JSON', async () => {
+    const { handler, seen } = setUp();
+    await handler(
+      subscriptionEvent({ events: [{ message: '{"level":"error","msg":"login","credentials":{"user":"bob","pin":"1234"},"email":"bob@example.com"}' }, { message: 'ERROR password=hunter2' }] }),
+      lambdaContext(),
+    );
+    expect(seen[0].json).toEqual({ level: 'error', msg: 'login', credentials: '[REDACTED:secret]', email: '[REDACTED:email]' });
+    expect(seen[0].message).not.toContain('bob');
+    expect(seen[1].message).toBe('ERROR password=[REDACTED:secret]');
+  });
+
+  test('parks what could not be delivered, with reason and delay, and still succeeds', async () => {
+    const { handler, failIds, metric } = setUp();
+    const event = subscriptionEvent({ events: [{ message: 'ERROR one' }, { message: 'ERROR two' }] });
+    const id = JSON.parse(require('node:zlib').gunzipSync(Buffer.from(event.awslogs.data, 'base64')).toString()).logEvents[1].id;
+    failIds.add(id);
+    const summary = (await handler(event, lambdaContext())) as InvocationSummary;
+    expect(summary).toMatchObject({ sent: 1, parked: 1 });
+    expect(metric('Parked')).toBe(1);
+    expect(parkedMessages()).toEqual([expect.objectContaining({ destination: 'lines', reason: 'HTTP 503', attempt: 1, item: { kind: 'payload', payload: expect.objectContaining({ id, text: 'ERROR two' }) } })]);
+    expect(sqs.messages[0].delaySeconds).toBe(2);
+  });
+
+  test('fails the invocation when parking fails, so Lambda retries instead of losing events', async () => {
+    const { handler, failIds, logs } = setUp();
+    const event = subscriptionEvent({ events: [{ message: 'ERROR one', id: 'e-1' }] });
+    failIds.add('e-1');
+    sqs.failNextCalls(1000);
+    await expect(handler(event, lambdaContext())).rejects.toThrow(/could not park 1 of 1/);
+    expect(logs.some((l) => l.level === 'ERROR' && l.message === 'parking failed; failing the invocation so Lambda retries it')).toBe(true);
+  });
+
+  test('parks an unreadable payload as received, with the reason', async () => {
+    const { handler, metric } = setUp();
+    const summary = (await handler({ awslogs: { data: 'bm90IGd6aXA=' } }, lambdaContext())) as InvocationSummary;
+    expect(summary.badPayloads).toBe(1);
+    expect(metric('BadPayloads')).toBe(1);
+    expect(parkedMessages()).toEqual([expect.objectContaining({ reason: expect.stringMatching(/^undecodable: not-gzip/), item: { kind: 'raw', data: 'bm90IGd6aXA=' } })]);
+  });
+
+  test('skips a control message and empty batches without parking', async () => {
+    const { handler, received } = setUp();
+    await handler({ awslogs: { data: encodeAwsLogsData(CONTROL_MESSAGE) } }, lambdaContext());
+    await handler(subscriptionEvent({ events: [] }), lambdaContext());
+    expect(received).toEqual([]);
+    expect(sqs.messages).toEqual([]);
+  });
+
+  test('counts storm suppression from finalize', async () => {
+    const { handler, received, metric } = setUp();
+    await handler(subscriptionEvent({ events: Array.from({ length: 5 }, () => ({ message: 'ERROR same thing' })) }), lambdaContext());
+    expect(received).toHaveLength(1);
+    expect(received[0].suppressed).toBe(4);
+    expect(metric('Suppressed')).toBe(4);
+  });
+
+  test('gives the destination a deadline that keeps time back for parking', async () => {
+    const { handler, deadline } = setUp();
+    await handler(subscriptionEvent({ events: [{ message: 'ERROR x' }] }), lambdaContext(30_000));
+    expect(deadline()!.remainingMs()).toBeGreaterThan(24_000);
+    expect(deadline()!.remainingMs()).toBeLessThanOrEqual(25_000);
+  });
+
+  test('parks an event whose preparation throws, and prepares it again from the queue', async () => {
+    const first = setUp();
+    first.throwOn('ERROR crashy');
+    await first.handler(subscriptionEvent({ events: [{ message: 'ERROR crashy', id: 'e-9' }, { message: 'ERROR fine' }] }), lambdaContext());
+    expect(first.received.map((p) => p.text)).toEqual(['ERROR fine']);
+    expect(parkedMessages()).toEqual([expect.objectContaining({ reason: 'prepare failed: parser bug', item: { kind: 'event', event: expect.objectContaining({ id: 'e-9' }) } })]);
+
+    const fixed = setUp();
+    const response = (await fixed.handler(sqs.receiveAsLambdaEvent(), lambdaContext())) as BatchResponse;
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(fixed.received.map((p) => p.id)).toEqual(['e-9']);
+  });
+
+  test('re-delivers parked payloads from the retry queue with partial batch responses', async () => {
+    const { handler, failIds } = setUp();
+    failIds.add('a').add('b');
+    await handler(subscriptionEvent({ events: [{ message: 'ERROR a', id: 'a' }, { message: 'ERROR b', id: 'b' }, { message: 'ERROR c', id: 'c' }] }), lambdaContext());
+    expect(sqs.messages).toHaveLength(2);
+
+    const consumer = setUp();
+    consumer.failIds.add('b');
+    const event = sqs.receiveAsLambdaEvent();
+    const response = (await consumer.handler(event, lambdaContext())) as BatchResponse;
+    const bRecord = event.Records.find((r) => r.body.includes('ERROR b'))!;
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: bRecord.messageId }] });
+    expect(consumer.received.map((p) => p.id)).toEqual(['a']);
+    expect(consumer.metric('Redelivered')).toBe(1);
+  });
+
+  test('counts a message that fails its last receive as dead-lettered', async () => {
+    const { handler, failIds } = setUp();
+    failIds.add('z');
+    await handler(subscriptionEvent({ events: [{ message: 'ERROR z', id: 'z' }] }), lambdaContext());
+    const consumer = setUp({ maxReceives: 2 });
+    consumer.failIds.add('z');
+    for (let receive = 1; receive <= 2; receive++) {
+      const event = sqs.receiveAsLambdaEvent();
+      sqs.settle(event, (await consumer.handler(event, lambdaContext())) as BatchResponse, 2);
+    }
+    expect(sqs.messages).toHaveLength(0);
+    expect(sqs.deadLetters).toHaveLength(1);
+    expect(consumer.emf.map((doc) => doc.DeadLettered)).toEqual([0, 1]);
+    expect(consumer.logs.some((l) => l.message === 'retry exhausted; message goes to the dead-letter queue')).toBe(true);
+  });
+
+  test('a parked raw payload that is still unreadable fails its record, and a readable one is forwarded', async () => {
+    const { handler } = setUp();
+    await handler({ awslogs: { data: '%%%' } }, lambdaContext());
+    const consumer = setUp();
+    const event = sqs.receiveAsLambdaEvent();
+    expect(await consumer.handler(event, lambdaContext())).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0].messageId }] });
+  });
+
+  test('never logs a registered secret', async () => {
+    const { registerSecretForScrubbing } = await import('../../../lambda/pipeline/logger');
+    registerSecretForScrubbing('https://abcdef0123456789@o1.ingest.sentry.io/42');
+    const lines: string[] = [];
+    createLogger({ service: 't', sink: (l) => lines.push(l) }).error('failed posting to https://abcdef0123456789@o1.ingest.sentry.io/42', {
+      url: 'https://o1.ingest.sentry.io/api/42/envelope/?sentry_key=abcdef0123456789',
+    });
+    expect(lines[0]).not.toContain('abcdef0123456789');
+  });
+});
