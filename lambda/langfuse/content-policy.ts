@@ -55,6 +55,15 @@ export function contentFilter(policy: ContentPolicy, redactor: Redactor): Conten
   };
 }
 
+/** The same filter, but every prompt and response is replaced by a note saying why (a span too large to send). */
+export function withoutContent(filter: ContentFilter, why: string): ContentFilter {
+  return {
+    policy: filter.policy,
+    text: filter.text,
+    content: (value) => (value === undefined || value === null || filter.policy === 'none' ? undefined : `[content dropped: ${why}]`),
+  };
+}
+
 /** Strings as they are, everything else as JSON (what Langfuse renders for `…input` / `…output`). */
 function serialise(value: unknown): string | undefined {
   if (typeof value === 'string') return value;

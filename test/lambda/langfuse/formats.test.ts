@@ -54,7 +54,7 @@ describe('OpenAI', () => {
     const call = parse('openai-chat-completion.bare.json');
     expect(call.format).toBe(LLM_FORMATS.openaiChat);
     expect(call.model).toBe('gpt-4o-mini-2024-07-18');
-    expect(call.startNs).toBe(1763717400n * 1_000_000_000n);
+    expect(call.startNs).toBe(1795253400n * 1_000_000_000n);
     expect(call.endNs).toBe(call.startNs);
     expect(call.usage).toEqual({ input: 138, output: 17, cacheRead: 1280, cacheWrite: 0, total: 1435 });
     expect(call.output).toEqual([expect.objectContaining({ role: 'assistant' })]);
@@ -159,9 +159,9 @@ describe('LiteLLM StandardLoggingPayload', () => {
   test('a success: float-second times, logged cost, end user, tags, and never the key hash', () => {
     const call = parse('litellm-success.json');
     expect(call.format).toBe(LLM_FORMATS.litellm);
-    expect(call.startNs).toBe(1763718180412733000n);
-    expect(call.endNs).toBe(1763718181904121000n);
-    expect(call.completionStartNs).toBe(1763718181101455000n);
+    expect(call.startNs).toBe(1795254180412733000n);
+    expect(call.endNs).toBe(1795254181904121000n);
+    expect(call.completionStartNs).toBe(1795254181101455000n);
     expect(call.costUsd).toBe(0.000623);
     expect(call.usage).toEqual({ input: 28, output: 39, cacheRead: 1024, cacheWrite: 0, total: 1091 });
     expect(call).toMatchObject({
@@ -199,8 +199,8 @@ describe('OTel GenAI attributes', () => {
 
   test('OTLP/JSON span: typed attribute values and exact nanosecond times', () => {
     const call = parse('otel-genai.otlp-span.json');
-    expect(call.startNs).toBe(1763718360000123456n);
-    expect(call.endNs).toBe(1763718361250456789n);
+    expect(call.startNs).toBe(1795254360000123456n);
+    expect(call.endNs).toBe(1795254361250456789n);
     expect(call.usage).toEqual({ input: 250, output: 88, cacheRead: 1024, cacheWrite: 256, total: 1618 });
     expect(call).toMatchObject({ userId: 'u_5120', sessionId: 'sess-aa01', provider: 'anthropic', model: 'claude-haiku-4-5-20251001' });
     expect(call.modelParameters).toEqual({ max_tokens: 512, temperature: 0.2 });
@@ -214,7 +214,7 @@ describe('OTel GenAI attributes', () => {
 
   test('JS console exporter span: microsecond timestamp and duration', () => {
     const call = parse('otel-genai.js-console.json');
-    expect(call.startNs).toBe(1763718480123456000n);
+    expect(call.startNs).toBe(1795254480123456000n);
     expect(call.endNs - call.startNs).toBe(902_000_000n);
     expect(call.usage).toEqual({ input: 210, output: 35, cacheRead: 0, cacheWrite: 0, total: 245 });
   });
