@@ -4,6 +4,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
 import { PlannedLogGroup } from './config/resolve';
+import { dataProtectionPolicy } from './data-protection/data-protection-policy';
 
 export interface CentralLogGroupProps {
   /** The group as the configuration plans it: name, type, tier, sync states. */
@@ -50,6 +51,9 @@ export class CentralLogGroup extends Construct {
         retention: plan.retentionDays as number as logs.RetentionDays,
         encryptionKey: props.encryptionKey,
         removalPolicy: removal,
+        // Both come from the plan (data-protection types, the environment's deletion protection).
+        dataProtectionPolicy: plan.dataProtection && dataProtectionPolicy(this, plan.type, plan.dataProtection),
+        deletionProtectionEnabled: plan.deletionProtection || undefined,
       });
       this.logGroup = group;
       const tags = Tags.of(group);

@@ -1,3 +1,6 @@
+import type { ArchiveConfig } from '../archive/archive-config';
+import type { DataProtectionConfig } from '../data-protection/data-protection-config';
+import type { MonitoringConfig } from '../monitoring/monitoring-config';
 import { ServiceEntry } from './catalogue';
 import { LogType } from './log-types';
 
@@ -61,6 +64,18 @@ export interface EnvironmentConfig {
   readonly terminationProtection?: boolean;
   /** Types whose groups are archived (tag `ExportEnabled=true`). @default - none */
   readonly exportTypes?: readonly LogType[];
+  /** The archive of `exportTypes` groups: S3 Object Lock retention and storage class. @default - defaults */
+  readonly archive?: ArchiveConfig;
+  /**
+   * CloudWatch's log-group deletion protection on every group this project creates (DeleteLogGroup is refused
+   * until it is turned off again).
+   * @default false
+   */
+  readonly logGroupDeletionProtection?: boolean;
+  /** Data-protection policies (audit and mask sensitive data). @default - `llm` and `audit` groups, defaults */
+  readonly dataProtection?: DataProtectionConfig;
+  /** Alarm subscribers and thresholds. @default - no subscribers, default thresholds */
+  readonly monitoring?: MonitoringConfig;
   /** The service catalogue: which groups exist. */
   readonly services: readonly ServiceEntry[];
   /** Extra redaction patterns (regular-expression sources) both forwarders apply. @default - the built-in rules */

@@ -21,6 +21,14 @@ import {
   isService,
 } from './log-types';
 import { EnvironmentSecrets, readEnvironmentSecrets } from './secrets-file';
+import { ResolvedArchive, resolveArchive } from '../archive/archive-config';
+import {
+  PlannedDataProtection,
+  ResolvedDataProtection,
+  planDataProtection,
+  resolveDataProtection,
+} from '../data-protection/data-protection-config';
+import { ResolvedMonitoring, resolveMonitoring } from '../monitoring/monitoring-config';
 import { MAX_LOG_GROUP_NAME_LENGTH, logGroupName, resourceNameProblem } from '../naming';
 
 /** CloudWatch Logs allows at most two subscription filters per log group. */
@@ -53,6 +61,10 @@ export interface PlannedLogGroup {
   readonly langfuse: SyncState;
   /** Only for `application` groups forwarded to Sentry: a filter pattern keeps non-error lines out. */
   readonly sentryErrorLinesOnly: boolean;
+  /** The data-protection policy to put on the group. @default - none (type not protected, or group `existing`) */
+  readonly dataProtection?: PlannedDataProtection;
+  /** CloudWatch's deletion protection (only on groups this project creates). @default false */
+  readonly deletionProtection?: boolean;
 }
 
 export interface ResolvedSentry extends Required<Omit<SentryForwarderConfig, 'reservedConcurrency' | 'release'>> {
@@ -88,6 +100,14 @@ export interface ResolvedEnvironment {
   readonly sentry?: ResolvedSentry;
   /** Present only with a public key and the secret key's ciphertext. */
   readonly langfuse?: ResolvedLangfuse;
+  /** The archive's settings (used when some group has `exportEnabled`). */
+  readonly archive: ResolvedArchive;
+  /** Which types carry a data-protection policy, and where findings go. */
+  readonly dataProtection: ResolvedDataProtection;
+  /** CloudWatch's deletion protection on the groups this project creates. */
+  readonly logGroupDeletionProtection: boolean;
+  /** Alarm subscribers and thresholds. */
+  readonly monitoring: ResolvedMonitoring;
 }
 
 export interface ResolveOptions {
@@ -139,6 +159,11 @@ export function resolveEnvironment(name: string, options: ResolveOptions = {}): 
     }
   }
 
+  const archive = resolveArchive(config.archive, (p) => problems.push(at(p)));
+  const dataProtection = resolveDataProtection(config.dataProtection, region, (p) => problems.push(at(p)));
+  const monitoring = resolveMonitoring(config.monitoring, (p) => problems.push(at(p)));
+  const logGroupDeletionProtection = config.logGroupDeletionProtection ?? false;
+
   const secrets = options.secrets ?? readEnvironmentSecrets(name);
   const sentry = resolveSentry(config.sentry, secrets[SENTRY_DSN_SECRET], (p) => problems.push(at(p)));
   const langfuse = resolveLangfuse(config.langfuse, secrets[LANGFUSE_SECRET_KEY_SECRET], (p) => problems.push(at(p)));
@@ -147,9 +172,8 @@ export function resolveEnvironment(name: string, options: ResolveOptions = {}): 
   const seen = new Map<string, number>();
   config.services.forEach((entry, index) => {
     const where = `services[${index}] (${entry.service} "${entry.name}")`;
-    for (const group of planEntry(entry, { retention, exportTypes, sentry: !!sentry, langfuse: !!langfuse }, (p) =>
-      problems.push(at(`${where}: ${p}`)),
-    )) {
+    const context = { retention, exportTypes, sentry: !!sentry, langfuse: !!langfuse, dataProtection, logGroupDeletionProtection };
+    for (const group of planEntry(entry, context, (p) => problems.push(at(`${where}: ${p}`)))) {
       const first = seen.get(group.name);
       if (first !== undefined) {
         problems.push(at(`${where}: duplicate log group "${group.name}" (also declared by services[${first}])`));
@@ -182,6 +206,10 @@ export function resolveEnvironment(name: string, options: ResolveOptions = {}): 
     redactionPatterns: config.redactionPatterns ?? [],
     sentry,
     langfuse,
+    archive,
+    dataProtection,
+    logGroupDeletionProtection,
+    monitoring,
   };
 }
 
@@ -237,6 +265,8 @@ interface PlanContext {
   /** Whether each forwarder is deployed in this environment. */
   readonly sentry: boolean;
   readonly langfuse: boolean;
+  readonly dataProtection: ResolvedDataProtection;
+  readonly logGroupDeletionProtection: boolean;
 }
 
 function planEntry(entry: ServiceEntry, context: PlanContext, problem: (p: string) => void): PlannedLogGroup[] {
@@ -294,17 +324,20 @@ function planEntry(entry: ServiceEntry, context: PlanContext, problem: (p: strin
         `log group "${name}" would need ${subscriptions} subscription filters (${who.join(' + ')}); CloudWatch allows ${MAX_SUBSCRIPTION_FILTERS_PER_LOG_GROUP}`,
       );
     }
+    const existing = (entry.existing ?? []).includes(type);
     groups.push({
       name,
       service: entry.service,
       resourceName: entry.name,
       type,
       retentionDays: context.retention[type],
-      existing: (entry.existing ?? []).includes(type),
+      existing,
       exportEnabled,
       sentry: syncState(sentryTarget, context.sentry),
       langfuse: syncState(langfuseTarget, context.langfuse),
       sentryErrorLinesOnly: type === 'application',
+      dataProtection: planDataProtection(context.dataProtection, type, existing),
+      deletionProtection: context.logGroupDeletionProtection && !existing,
     });
   }
   return groups;
