@@ -1,0 +1,44 @@
+import { LLM_PRICES } from '../../../lib/config/llm-prices';
+import { LangfuseActivity } from '../../../lambda/langfuse/activity';
+import { contentFilter, type ContentPolicy } from '../../../lambda/langfuse/content-policy';
+import { createLangfuseDestination } from '../../../lambda/langfuse/destination';
+import type { ExporterOptions } from '../../../lambda/langfuse/otlp-exporter';
+import type { LangfusePayload } from '../../../lambda/langfuse/payload';
+import { createRedactor } from '../../../lambda/pipeline/redact';
+import type { Destination, SourceLogEvent } from '../../../lambda/pipeline/types';
+
+export const FORWARDER_CONTEXT = { environment: 'prod', region: 'eu-west-1' } as const;
+
+/** A destination for tests that only prepare (its exporter is never called). */
+export function preparingDestination(policy: ContentPolicy = 'redacted', activity = new LangfuseActivity()): Destination<LangfusePayload> {
+  const redactor = createRedactor();
+  return createLangfuseDestination({
+    content: contentFilter(policy, redactor),
+    prices: LLM_PRICES,
+    activity,
+    redactor,
+    exporter: undefined as unknown as ExporterOptions,
+  });
+}
+
+let nextId = 37928309283092830928309283092830928309283092830928309283n;
+
+/** A CloudWatch event as the subscription delivers it. */
+export function logEvent(message: string, overrides: Partial<SourceLogEvent> = {}): SourceLogEvent {
+  nextId += 1n;
+  return {
+    id: nextId.toString(),
+    timestamp: Date.UTC(2026, 10, 21, 9, 59, 0),
+    message,
+    logGroup: '/aws/api/chat/llm',
+    logStream: '2026/11/21/[$LATEST]9f0c1d2e',
+    account: '111122223333',
+    ...overrides,
+  };
+}
+
+export function preparedPayload(destination: Destination<LangfusePayload>, message: string, overrides: Partial<SourceLogEvent> = {}): LangfusePayload {
+  const result = destination.prepare(logEvent(message, overrides), FORWARDER_CONTEXT);
+  if (result.kind !== 'payloads') throw new Error(`skipped: ${result.reason}`);
+  return result.payloads[0]!;
+}
