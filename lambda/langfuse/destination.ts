@@ -10,7 +10,7 @@ import type { LangfuseActivity } from './activity';
 import { withoutContent, type ContentFilter } from './content-policy';
 import { MAX_EXPORT_WIRE_BYTES } from './export-chunks';
 import { parseLlmCall } from './formats';
-import { msToNs } from './formats/fields';
+import { epochMsToNs, msToNs } from './formats/fields';
 import { exportSpans, type ExporterOptions } from './otlp-exporter';
 import { isLangfusePayload, payloadId, spanBytes, toPayload, type LangfusePayload } from './payload';
 import { mapCallToSpan } from './span-mapper';
@@ -41,7 +41,9 @@ export function createLangfuseDestination(options: LangfuseDestinationOptions): 
 
     prepare(event: SourceLogEvent, context: ForwarderContext): Prepared<LangfusePayload> {
       const line = event.json ?? jsonOf(event.message, options.redactor);
-      const result = line === undefined ? { kind: 'skip' as const, reason: 'not a JSON log line' } : parseLlmCall(line, { eventTimeNs: msToNs(event.timestamp) });
+      // CloudWatch's timestamp is the fallback start; a nonsensical one (a replayed or hand-made event) means now.
+      const eventTimeNs = epochMsToNs(event.timestamp) ?? msToNs(Date.now());
+      const result = line === undefined ? { kind: 'skip' as const, reason: 'not a JSON log line' } : parseLlmCall(line, { eventTimeNs });
       if (result.kind === 'skip') {
         activity.skipped(result.reason);
         return result;

@@ -7,8 +7,8 @@ import { createHash } from 'node:crypto';
 
 const HEX32 = /^[0-9a-f]{32}$/;
 const HEX16 = /^[0-9a-f]{16}$/;
-/** AWS X-Ray: `1-5759e988-bd862e3fe1be46a994272793`, optionally inside `Root=…;Parent=…;Sampled=1`. */
-const XRAY = /(?:^|Root=)1-([0-9a-f]{8})-([0-9a-f]{24})(?:;|$)/;
+/** AWS X-Ray: `1-5759e988-bd862e3fe1be46a994272793`, optionally inside `Root=…;Parent=…;Sampled=1` (lower-cased). */
+const XRAY = /(?:^|root=)1-([0-9a-f]{8})-([0-9a-f]{24})(?:;|$)/;
 /** W3C traceparent: `00-<trace id>-<parent id>-<flags>`. */
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 const ALL_ZERO = /^0+$/;
