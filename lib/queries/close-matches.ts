@@ -16,7 +16,7 @@ export function editDistance(a: string, b: string): number {
 
 /**
  * The candidates closest to `input`, best first: those within a third of the input's length in edits, plus those
- * that contain it or are contained in it (so `cost` finds `llm/cost-and-tokens-by-hour`).
+ * that contain it, or every word of it (so `cost` and `llm-cost` find `llm/cost-and-tokens-by-hour`).
  */
 export function closeMatches(input: string, candidates: readonly string[], max = 5): string[] {
   const needle = input.toLowerCase();
@@ -24,7 +24,9 @@ export function closeMatches(input: string, candidates: readonly string[], max =
   return candidates
     .map((candidate) => {
       const hay = candidate.toLowerCase();
-      const contains = hay.includes(needle) || (needle.includes(hay) && hay.length >= 3);
+      const words = needle.split(/[^a-z0-9]+/).filter((w) => w.length >= 2);
+      const contains =
+        hay.includes(needle) || (needle.includes(hay) && hay.length >= 3) || (words.length > 1 && words.every((w) => hay.includes(w)));
       return { candidate, distance: editDistance(needle, hay), contains };
     })
     .filter((scored) => scored.contains || scored.distance <= threshold)
