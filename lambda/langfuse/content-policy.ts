@@ -1,13 +1,14 @@
 /**
  * What of a prompt and response may reach Langfuse, per environment (`LANGFUSE_CONTENT_POLICY`):
- * - `full`: prompt and response as logged (the pipeline's secret redaction has already run on every line);
- * - `redacted` (default): the shared redaction rules applied again to the content, status message and metadata;
+ * - `full` and `redacted` (the default): prompt and response as the pipeline hands them over, which is after the
+ *   shared redaction rules ran on every line (the pipeline redacts before any destination sees an event, so the two
+ *   are the same today; `full` is kept as the explicit "send content" choice);
  * - `hash`: only the SHA-256 of the prompt and of the response (the audit-log practice for GDPR: proves what was
  *   sent without keeping it);
  * - `none`: no content at all; metadata, usage and cost only.
+ * Redaction itself is not repeated here: it is the pipeline's job, done once per line.
  */
 import { createHash } from 'node:crypto';
-import type { Redactor } from '../pipeline/redact';
 
 export const CONTENT_POLICIES = ['full', 'redacted', 'hash', 'none'] as const;
 export type ContentPolicy = (typeof CONTENT_POLICIES)[number];
@@ -36,21 +37,17 @@ export interface ContentFilter {
   readonly policy: ContentPolicy;
   /** The attribute value for a prompt or response, or undefined when the policy sends none. */
   content(value: unknown): string | undefined;
-  /** Free text that may quote content (status messages, metadata values). */
-  text(value: string): string;
 }
 
-export function contentFilter(policy: ContentPolicy, redactor: Redactor): ContentFilter {
-  const redactText = policy === 'full' ? (value: string) => value : (value: string) => redactor.text(value);
+export function contentFilter(policy: ContentPolicy): ContentFilter {
   return {
     policy,
-    text: redactText,
     content(value) {
       if (value === undefined || value === null || policy === 'none') return undefined;
       const serialised = serialise(value);
       if (serialised === undefined) return undefined;
       if (policy === 'hash') return `sha256:${createHash('sha256').update(serialised).digest('hex')}`;
-      return truncate(policy === 'redacted' ? redactor.text(serialised) : serialised);
+      return truncate(serialised);
     },
   };
 }
@@ -59,7 +56,6 @@ export function contentFilter(policy: ContentPolicy, redactor: Redactor): Conten
 export function withoutContent(filter: ContentFilter, why: string): ContentFilter {
   return {
     policy: filter.policy,
-    text: filter.text,
     content: (value) => (value === undefined || value === null || filter.policy === 'none' ? undefined : `[content dropped: ${why}]`),
   };
 }

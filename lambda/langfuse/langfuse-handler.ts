@@ -41,7 +41,7 @@ export function createLangfuseHandler(env: Env, overrides: LangfuseHandlerOverri
 
   const activity = new LangfuseActivity();
   const destination = createLangfuseDestination({
-    content: contentFilter(config.contentPolicy, config.forwarder.redactor),
+    content: contentFilter(config.contentPolicy),
     prices: config.prices,
     activity,
     redactor: config.forwarder.redactor,

@@ -45,10 +45,10 @@ export function mapCallToSpan(
 ): MappedSpan {
   const serviceName = call.service ?? serviceFromLogGroup(source.logGroup);
   const attributes: OtlpKeyValue[] = [
-    ...traceAttributes(call, serviceName, source, context, options.content),
+    ...traceAttributes(call, serviceName, source, context),
     ...observationAttributes(call, source, context, options),
   ];
-  const statusMessage = call.failed ? statusMessageOf(call, options.content) : undefined;
+  const statusMessage = call.failed ? statusMessageOf(call) : undefined;
   const span: OtlpSpan = {
     traceId: traceIdFor(call.traceId, call.requestId, source),
     spanId: spanIdFor(source),
@@ -67,7 +67,6 @@ function traceAttributes(
   serviceName: string,
   source: SourceCoordinates,
   context: ForwarderContext,
-  content: ContentFilter,
 ): OtlpKeyValue[] {
   const out: OtlpKeyValue[] = [
     stringAttribute(TRACE.name, call.operation ?? DEFAULT_TRACE_NAME),
@@ -79,7 +78,7 @@ function traceAttributes(
   if (release !== undefined) out.push(stringAttribute(TRACE.release, release));
   if (call.tags.length > 0) out.push(stringArrayAttribute(TRACE.tags, call.tags));
   const metadata = { service: serviceName, log_group: source.logGroup, ...call.metadata };
-  out.push(...metadataAttributes(TRACE.metadataPrefix, metadata, content));
+  out.push(...metadataAttributes(TRACE.metadataPrefix, metadata));
   return out;
 }
 
@@ -99,7 +98,7 @@ function observationAttributes(
   if (call.usage !== undefined) out.push(stringAttribute(OBS.usageDetails, JSON.stringify(usageDetails(call.usage))));
   const cost = costDetails(call, options.prices);
   if (cost !== undefined) out.push(stringAttribute(OBS.costDetails, JSON.stringify(cost)));
-  if (call.failed) out.push(stringAttribute(OBS.statusMessage, statusMessageOf(call, content)));
+  if (call.failed) out.push(stringAttribute(OBS.statusMessage, statusMessageOf(call)));
   if (call.completionStartNs !== undefined) {
     out.push(stringAttribute(OBS.completionStartTime, new Date(nsToMs(call.completionStartNs)).toISOString()));
   }
@@ -122,7 +121,7 @@ function observationAttributes(
     latency_ms: nsToMs(call.endNs - call.startNs),
     content_policy: content.policy,
   };
-  out.push(...metadataAttributes(OBS.metadataPrefix, metadata, content));
+  out.push(...metadataAttributes(OBS.metadataPrefix, metadata));
   return out;
 }
 
@@ -133,7 +132,7 @@ function observationLevel(call: LlmCall): ObservationLevel {
   return 'DEFAULT';
 }
 
-function statusMessageOf(call: LlmCall, content: ContentFilter): string {
+function statusMessageOf(call: LlmCall): string {
   const parts: string[] = [];
   if (call.statusCode !== undefined) parts.push(`HTTP ${call.statusCode}`);
   if (call.error !== undefined) {
@@ -141,7 +140,7 @@ function statusMessageOf(call: LlmCall, content: ContentFilter): string {
     parts.push(call.error.message);
   }
   if (parts.length === 0) parts.push(call.level !== undefined ? `logged at level ${call.level}` : 'call failed');
-  const message = content.text(parts.join(' '));
+  const message = parts.join(' ');
   return message.length > MAX_STATUS_MESSAGE_CHARS ? message.slice(0, MAX_STATUS_MESSAGE_CHARS) : message;
 }
 
@@ -149,7 +148,7 @@ function statusMessageOf(call: LlmCall, content: ContentFilter): string {
  * Flat string metadata under a documented prefix. Nested values are JSON; keys are reduced to `[A-Za-z0-9_-]`
  * (a dot would read as a path) and keep clear of the segments Langfuse drops.
  */
-function metadataAttributes(prefix: string, metadata: Readonly<Record<string, unknown>>, content: ContentFilter): OtlpKeyValue[] {
+function metadataAttributes(prefix: string, metadata: Readonly<Record<string, unknown>>): OtlpKeyValue[] {
   const out: OtlpKeyValue[] = [];
   for (const [rawKey, value] of Object.entries(metadata)) {
     if (out.length >= MAX_METADATA_KEYS) break;
@@ -157,8 +156,7 @@ function metadataAttributes(prefix: string, metadata: Readonly<Record<string, un
     if (stringValue === undefined) continue;
     const key = metadataKey(rawKey);
     if (key === undefined || out.some((attribute) => attribute.key === prefix + key)) continue;
-    const redacted = content.text(stringValue);
-    out.push(stringAttribute(prefix + key, redacted.length > MAX_METADATA_VALUE_CHARS ? redacted.slice(0, MAX_METADATA_VALUE_CHARS) : redacted));
+    out.push(stringAttribute(prefix + key, stringValue.length > MAX_METADATA_VALUE_CHARS ? stringValue.slice(0, MAX_METADATA_VALUE_CHARS) : stringValue));
   }
   return out;
 }

@@ -13,7 +13,7 @@ export const FORWARDER_CONTEXT = { environment: 'prod', region: 'eu-west-1' } as
 export function preparingDestination(policy: ContentPolicy = 'redacted', activity = new LangfuseActivity()): Destination<LangfusePayload> {
   const redactor = createRedactor();
   return createLangfuseDestination({
-    content: contentFilter(policy, redactor),
+    content: contentFilter(policy),
     prices: LLM_PRICES,
     activity,
     redactor,

@@ -1,0 +1,177 @@
+/**
+ * `npm run bench:langfuse`: the bundled Langfuse forwarder on 1,000 LLM events of about 1 KB mixing the five input
+ * formats, against a loopback Langfuse receiver that answers at once.
+ *
+ * The handler runs in a child `node` process (the receiver's own work stays out of its CPU figures) and reports:
+ * events per second, HTTP requests per 1,000 events, CPU ms per 1,000 events and the ratio to the floor (gunzip +
+ * JSON.parse of the subscription payload and of each message, measured in the same process), bundle size, cold init
+ * of the bundle over a bare `node` start, and peak RSS.
+ */
+import { spawnSync, spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+import { FIXTURE_DIR, fixtureLine } from '../lambda/langfuse/fixtures';
+import { startLangfuseReceiver } from '../lambda/langfuse/langfuse-receiver';
+
+const EVENTS = 1000;
+const MEASURED_RUNS = 10;
+const COLD_STARTS = 9;
+const TARGETS = { requestsPer1000: 2, floorRatio: 3, bundleBytes: 200 * 1024, coldInitMs: 100, peakRssMb: 128 };
+
+/** The five formats (llm-call/v1; OpenAI + Anthropic; Bedrock; LiteLLM; OTel GenAI), every fixture that is an LLM call. */
+const FIXTURES = readdirSync(FIXTURE_DIR).filter((name) => name.endsWith('.json'));
+
+function subscriptionPayload(): string {
+  const lines = FIXTURES.map(fixtureLine);
+  const logEvents = Array.from({ length: EVENTS }, (_, i) => ({
+    id: (37928309283092830928309283092830928309283092830928309283n + BigInt(i)).toString(),
+    timestamp: Date.UTC(2026, 10, 21, 9, 30, 0) + i,
+    message: lines[i % lines.length]!,
+  }));
+  const json = JSON.stringify({
+    messageType: 'DATA_MESSAGE',
+    owner: '111122223333',
+    logGroup: '/aws/api/chat/llm',
+    logStream: '2026/11/21/[$LATEST]9f0c1d2e',
+    subscriptionFilters: ['llm-to-langfuse'],
+    logEvents,
+  });
+  return gzipSync(json).toString('base64');
+}
+
+/** Runs in the child: loads the bundle, measures the floor, then timed invocations. */
+const CHILD = `
+const { gunzipSync } = require('node:zlib');
+const { readFileSync } = require('node:fs');
+const [bundle, workload, runs] = process.argv.slice(1);
+const data = readFileSync(workload, 'utf8');
+const cpuMs = (start) => { const d = process.cpuUsage(start); return (d.user + d.system) / 1000; };
+const floor = () => {
+  const start = process.cpuUsage();
+  const payload = JSON.parse(gunzipSync(Buffer.from(data, 'base64')).toString('utf8'));
+  for (const event of payload.logEvents) { try { JSON.parse(event.message); } catch {} }
+  return cpuMs(start);
+};
+(async () => {
+  const { handler } = require(bundle);
+  const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 60000 };
+  await handler({ awslogs: { data } }, context); // warm: JIT, keep-alive socket
+  for (let i = 0; i < 3; i++) floor();
+  const floors = [], cpus = [], walls = [], summaries = [];
+  for (let i = 0; i < Number(runs); i++) {
+    floors.push(floor());
+    const wallStart = process.hrtime.bigint();
+    const start = process.cpuUsage();
+    summaries.push(await handler({ awslogs: { data } }, context));
+    cpus.push(cpuMs(start));
+    walls.push(Number(process.hrtime.bigint() - wallStart) / 1e6);
+  }
+  process.stdout.write('\\n@@RESULT' + JSON.stringify({ floors, cpus, walls, summaries, maxRssKb: process.resourceUsage().maxRSS }) + '\\n');
+})().catch((error) => { console.error(error); process.exit(1); });
+`;
+
+/** TEMPORARY until the pipeline's bundling helper lands: esbuild as the construct will run it. */
+async function bundleLangfuseHandler(dir: string): Promise<string> {
+  const outfile = join(dir, 'handler.js');
+  await build({
+    entryPoints: [join(__dirname, '..', '..', 'lambda', 'langfuse', 'handler.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node24',
+    format: 'cjs',
+    minify: true,
+    external: ['@aws-sdk/*'],
+    outfile,
+    logLevel: 'silent',
+  });
+  return outfile;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+function coldStartMs(args: string[], env: NodeJS.ProcessEnv): number {
+  const times: number[] = [];
+  for (let i = 0; i < COLD_STARTS; i++) {
+    const start = process.hrtime.bigint();
+    const result = spawnSync(process.execPath, args, { env, stdio: 'ignore' });
+    if (result.status !== 0) throw new Error(`cold start failed: ${args.join(' ')}`);
+    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  return median(times);
+}
+
+function runChild(bundle: string, workload: string, env: NodeJS.ProcessEnv): Promise<{ floors: number[]; cpus: number[]; walls: number[]; summaries: Array<{ sent: number; parked: number }>; maxRssKb: number }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', CHILD, bundle, workload, String(MEASURED_RUNS)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.on('error', reject);
+    child.on('exit', (code) => {
+      const marker = out.lastIndexOf('@@RESULT');
+      if (code !== 0 || marker < 0) reject(new Error(`bench child exited ${code}`));
+      else resolve(JSON.parse(out.slice(marker + '@@RESULT'.length).split('\n')[0]!));
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'langfuse-bench-'));
+  const credentials = { publicKey: 'pk-lf-bench', secretKey: 'sk-lf-bench-secret' };
+  const receiver = await startLangfuseReceiver(credentials);
+  try {
+    const bundle = await bundleLangfuseHandler(dir);
+    const workload = join(dir, 'payload.b64');
+    const data = subscriptionPayload();
+    writeFileSync(workload, data);
+    const env: NodeJS.ProcessEnv = {
+      PATH: process.env['PATH'],
+      LANGFUSE_BASE_URL: receiver.baseUrl,
+      LANGFUSE_PUBLIC_KEY: credentials.publicKey,
+      LANGFUSE_SECRET_KEY: credentials.secretKey,
+      LOGS_ENVIRONMENT: 'bench',
+      AWS_REGION: 'eu-west-1',
+      LOG_LEVEL: 'WARN',
+    };
+
+    const result = await runChild(bundle, workload, env);
+    const requestsPerRun = receiver.requests.length / (MEASURED_RUNS + 1);
+    const sent = result.summaries.reduce((sum, s) => sum + s.sent, 0);
+    if (sent !== EVENTS * MEASURED_RUNS || result.summaries.some((s) => s.parked > 0)) throw new Error(`not every event was delivered: ${JSON.stringify(result.summaries)}`);
+    const cpuPer1000 = (median(result.cpus) / EVENTS) * 1000;
+    const floorPer1000 = (median(result.floors) / EVENTS) * 1000;
+    const bare = coldStartMs(['-e', ''], env);
+    const withBundle = coldStartMs(['-e', `require(${JSON.stringify(bundle)})`], env);
+    const figures = {
+      events: EVENTS,
+      avgEventBytes: Math.round(FIXTURES.map(fixtureLine).reduce((sum, line) => sum + line.length, 0) / FIXTURES.length),
+      eventsPerSecond: Math.round(EVENTS / (median(result.walls) / 1000)),
+      requestsPer1000Events: (requestsPerRun / EVENTS) * 1000,
+      wireBytesPerRequest: Math.round(receiver.requests.reduce((sum, r) => sum + r.wireBytes, 0) / receiver.requests.length),
+      cpuMsPer1000Events: Number(cpuPer1000.toFixed(1)),
+      floorMsPer1000Events: Number(floorPer1000.toFixed(2)),
+      ratioToFloor: Number((cpuPer1000 / floorPer1000).toFixed(1)),
+      bundleBytes: statSync(bundle).size,
+      coldInitOverBareNodeMs: Number((withBundle - bare).toFixed(1)),
+      peakRssMb: Number((result.maxRssKb / 1024).toFixed(1)),
+    };
+    const checks = {
+      requestsPer1000Events: figures.requestsPer1000Events <= TARGETS.requestsPer1000,
+      ratioToFloor: figures.ratioToFloor <= TARGETS.floorRatio,
+      bundleBytes: figures.bundleBytes <= TARGETS.bundleBytes,
+      coldInitOverBareNodeMs: figures.coldInitOverBareNodeMs <= TARGETS.coldInitMs,
+      peakRssMb: figures.peakRssMb <= TARGETS.peakRssMb,
+    };
+    console.log(JSON.stringify({ figures, targets: TARGETS, met: checks }, null, 2));
+  } finally {
+    await receiver.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
