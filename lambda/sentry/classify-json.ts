@@ -1,0 +1,294 @@
+import type { JsonObject, JsonValue } from '../pipeline/types';
+import { LOG_FORMATS, type DetectedError, type ExceptionInfo, type LogFormat, type Platform, type StackFrame } from './detected-error';
+import { levelFrom, type LevelVerdict } from './levels';
+import { parseAnyTrace } from './stack-traces/any-trace';
+import { goFrame } from './stack-traces/go';
+import { javaFrame } from './stack-traces/java';
+import { parsePythonFrameLine } from './stack-traces/python';
+import { splitV8Header } from './stack-traces/v8';
+
+/**
+ * Errors in JSON log lines: pino, bunyan, winston, Powertools (TypeScript and Python), structlog, python-json-logger,
+ * log4j2 JsonLayout, ECS JSON (log4j2 JsonTemplateLayout, Logback), the Lambda runtime's JSON log format and its
+ * platform events. A line with an explicit level below error is never an error; a line without a level is one only
+ * when it carries an error object or a Lambda runtime error.
+ */
+
+const LEVEL_KEYS = ['level', 'severity', 'levelname', 'log.level', 'lvl', 'loglevel', '@level'] as const;
+const ERROR_KEYS = ['err', 'error', 'exception', 'exc_info', 'exc', 'thrown', 'errors'] as const;
+const MESSAGE_KEYS = ['msg', 'message', 'event', 'errorMessage', '@message', 'text'] as const;
+const TIME_KEYS = ['time', 'timestamp', '@timestamp', 'ts', 'timeMillis', 'instant', 'asctime', 'datetime'] as const;
+const REQUEST_ID_KEYS = ['requestId', 'function_request_id', 'request_id', 'requestID', 'aws_request_id', 'awsRequestId', 'reqId', 'req_id'] as const;
+const FUNCTION_KEYS = ['function_name', 'functionName', 'faas.name'] as const;
+const LOGGER_KEYS = ['logger', 'loggerName', 'logger_name', 'log.logger', 'name'] as const;
+const RELEASE_KEYS = ['release', 'service.version', 'sentry_release', 'app_version'] as const;
+const USER_KEYS = ['user_id', 'userId', 'user.id', 'usr.id'] as const;
+const TRACE_KEYS = ['xray_trace_id', 'trace_id', 'traceId', 'trace.id'] as const;
+/** Nested causes followed per error object; deeper chains are cut. */
+const MAX_CAUSES = 10;
+/** Lambda platform statuses that mean the invocation or init failed. */
+const FAILED_STATUSES = new Set(['error', 'failure', 'timeout']);
+
+export function classifyJson(json: JsonObject): DetectedError | undefined {
+  if (typeof json.type === 'string' && json.type.startsWith('platform.')) return platformEvent(json);
+  const level = levelOf(json);
+  if (level === 'below-error') return undefined;
+  const format = formatOf(json);
+  const found = exceptionsOf(json) ?? fromStackText(messageOf(json), undefined, '');
+  if (level === 'unknown' && !found) return undefined;
+  const exceptions = found?.exceptions ?? [];
+  const primary = exceptions.at(-1);
+  return {
+    level: level === 'fatal' ? 'fatal' : 'error',
+    format,
+    platform: found?.platform !== 'other' && found?.platform ? found.platform : platformOf(format),
+    message: messageOf(json) || (primary ? `${primary.type}: ${primary.value}` : ''),
+    exceptions,
+    ...optional('timestamp', timestampOf(json)),
+    ...optional('logger', firstString(json, LOGGER_KEYS, format === LOG_FORMATS.bunyan ? ['name'] : [])),
+    ...optional('requestId', firstString(json, REQUEST_ID_KEYS)),
+    ...optional('functionName', firstString(json, FUNCTION_KEYS)),
+    ...optional('service', firstString(json, ['service', 'service.name']) ?? (format === LOG_FORMATS.bunyan ? firstString(json, ['name']) : undefined)),
+    ...optional('release', firstString(json, RELEASE_KEYS)),
+    ...optional('userId', userIdOf(json)),
+    ...optional('traceId', firstString(json, TRACE_KEYS)),
+  };
+}
+
+function levelOf(json: JsonObject): LevelVerdict {
+  for (const key of LEVEL_KEYS) {
+    if (json[key] !== undefined) {
+      const verdict = levelFrom(json[key]);
+      if (verdict !== 'unknown') return verdict;
+    }
+  }
+  return 'unknown';
+}
+
+function formatOf(json: JsonObject): LogFormat {
+  const has = (key: string) => json[key] !== undefined;
+  if (typeof json.level === 'number' && has('v') && has('hostname')) return LOG_FORMATS.bunyan;
+  if (typeof json.level === 'number' && has('time')) return LOG_FORMATS.pino;
+  if (has('function_request_id') || has('cold_start') || has('sampling_rate')) {
+    return has('location') || typeof json.exception === 'string' || has('exception_name') ? LOG_FORMATS.powertoolsPython : LOG_FORMATS.powertoolsTs;
+  }
+  if (has('loggerName') || has('thrown') || has('endOfBatch')) return LOG_FORMATS.log4j2Json;
+  if (has('log.level') || has('ecs.version') || has('error.stack_trace')) return LOG_FORMATS.ecsJson;
+  if (has('requestId') && has('timestamp') && (has('errorType') || isObject(json.message) || has('message'))) return LOG_FORMATS.lambdaJson;
+  if (has('levelname')) return LOG_FORMATS.pythonJson;
+  if (typeof json.event === 'string' && !has('message') && !has('msg')) return LOG_FORMATS.structlog;
+  if (typeof json.level === 'string' && has('message') && (has('stack') || has('timestamp'))) return LOG_FORMATS.winston;
+  return LOG_FORMATS.jsonGeneric;
+}
+
+function platformOf(format: LogFormat): Platform {
+  switch (format) {
+    case LOG_FORMATS.pino:
+    case LOG_FORMATS.bunyan:
+    case LOG_FORMATS.winston:
+    case LOG_FORMATS.powertoolsTs:
+      return 'node';
+    case LOG_FORMATS.powertoolsPython:
+    case LOG_FORMATS.structlog:
+    case LOG_FORMATS.pythonJson:
+      return 'python';
+    case LOG_FORMATS.log4j2Json:
+      return 'java';
+    default:
+      return 'other';
+  }
+}
+
+export interface Found {
+  readonly exceptions: ExceptionInfo[];
+  readonly platform: Platform;
+}
+
+function exceptionsOf(json: JsonObject): Found | undefined {
+  const lambda = lambdaRuntimeError(json) ?? (isObject(json.message) ? lambdaRuntimeError(json.message) : undefined);
+  if (lambda) return lambda;
+  for (const key of ERROR_KEYS) {
+    const value = json[key];
+    if (value === undefined || value === null || value === false || value === '') continue;
+    const found = errorValue(value, key === 'exception' ? stringOf(json.exception_name) : undefined);
+    if (found) return found;
+  }
+  const ecsType = stringOf(json['error.type']);
+  const ecsStack = stringOf(json['error.stack_trace']);
+  if (ecsType || ecsStack) return fromStackText(ecsStack, ecsType ?? 'Error', stringOf(json['error.message']) ?? '');
+  const stack = stringOf(json.stack);
+  if (stack) return fromStackText(stack, undefined, stringOf(json.message) ?? '');
+  return undefined;
+}
+
+/** The Lambda runtime's own error shape: `errorType`, `errorMessage`, `stackTrace` (strings, or Go's objects). */
+export function lambdaRuntimeError(value: JsonObject): Found | undefined {
+  const type = stringOf(value.errorType);
+  const message = stringOf(value.errorMessage);
+  if (!type && !message) return undefined;
+  const trace = value.stackTrace ?? value.stack ?? value.trace;
+  if (Array.isArray(trace) && trace.some(isObject)) {
+    const frames = trace.filter(isObject).map((frame) =>
+      goFrame(stringOf(frame.label) ?? stringOf(frame.function) ?? '?', stringOf(frame.path) ?? stringOf(frame.file) ?? '?', Number(frame.line) || 0),
+    );
+    return { platform: 'go', exceptions: [{ type: type ?? 'Error', value: message ?? '', frames: frames.reverse() }] };
+  }
+  const text = Array.isArray(trace) ? trace.filter((line): line is string => typeof line === 'string').join('\n') : stringOf(trace);
+  if (text && /^\s*File "/.test(text)) {
+    // Python's runtime sends only the frames; name them from errorType/errorMessage.
+    return fromStackText(`Traceback (most recent call last):\n${text}`, type ?? 'Exception', message ?? '');
+  }
+  return fromStackText(text, type ?? 'Error', message ?? '');
+}
+
+function errorValue(value: JsonValue, nameHint?: string): Found | undefined {
+  if (typeof value === 'string') return fromStackText(value, nameHint, value.split('\n', 1)[0]);
+  if (Array.isArray(value)) return structlogTracebacks(value) ?? (value.length > 0 && isObject(value[0]) ? errorObject(value[0], 0) : undefined);
+  if (isObject(value)) return errorObject(value, 0);
+  return undefined;
+}
+
+function errorObject(error: JsonObject, depth: number): Found | undefined {
+  const type = stringOf(error.type) ?? stringOf(error.name) ?? stringOf(error.class) ?? stringOf(error.exc_type) ?? stringOf(error.errorType) ?? stringOf(error.kind);
+  const message = stringOf(error.message) ?? stringOf(error.msg) ?? stringOf(error.exc_value) ?? stringOf(error.localizedMessage) ?? stringOf(error.errorMessage) ?? '';
+  const stack = error.stack ?? error.stack_trace ?? error.stackTrace ?? error.stacktrace ?? error.traceback ?? error.extendedStackTrace;
+  let found: Found | undefined;
+  if (Array.isArray(stack) && stack.some(isObject)) {
+    found = { platform: 'java', exceptions: [{ ...javaType(type ?? 'Throwable'), value: message, frames: log4jFrames(stack.filter(isObject)) }] };
+  } else {
+    const text = Array.isArray(stack) ? stack.filter((line): line is string => typeof line === 'string').join('\n') : stringOf(stack);
+    found = fromStackText(text, type, message);
+  }
+  if (!found && !type && !message) return undefined;
+  const own = found ?? { platform: 'other' as Platform, exceptions: [{ type: type ?? 'Error', value: message, frames: [] }] };
+  const cause = isObject(error.cause) && depth < MAX_CAUSES ? errorObject(error.cause, depth + 1) : undefined;
+  return cause ? { platform: own.platform, exceptions: [...cause.exceptions, ...own.exceptions] } : own;
+}
+
+/** A stack text of any kind; with no recognisable trace, the given type and message still make an exception. */
+function fromStackText(text: string | undefined, type: string | undefined, message: string): Found | undefined {
+  const parsed = text ? parseAnyTrace(text, type ? { type, value: message } : undefined) : undefined;
+  if (parsed) {
+    const primary = parsed.exceptions.at(-1)!;
+    // Some loggers print only frames in `stack`; the logged type then names the exception.
+    if (type && (primary.type === 'Error' || primary.type === 'Exception') && primary.value === '') {
+      parsed.exceptions[parsed.exceptions.length - 1] = { ...primary, type, value: message };
+    }
+    return parsed;
+  }
+  if (!type) return undefined;
+  const header = type.includes(':') ? splitV8Header(type) : { type, value: message };
+  return { platform: 'other', exceptions: [{ type: header.type, value: header.value || message, frames: [] }] };
+}
+
+/** structlog's `dict_tracebacks`: `[{exc_type, exc_value, frames: [{filename, lineno, name, line}]}]`, root cause first. */
+function structlogTracebacks(values: JsonValue[]): Found | undefined {
+  const stacks = values.filter(isObject).filter((value) => typeof value.exc_type === 'string');
+  if (stacks.length === 0) return undefined;
+  return {
+    platform: 'python',
+    exceptions: stacks.map((stack) => {
+      const qualified = stringOf(stack.exc_type) ?? 'Exception';
+      const dot = qualified.lastIndexOf('.');
+      return {
+        type: dot >= 0 ? qualified.slice(dot + 1) : qualified,
+        value: stringOf(stack.exc_value) ?? '',
+        ...(dot >= 0 ? { module: qualified.slice(0, dot) } : {}),
+        frames: (Array.isArray(stack.frames) ? stack.frames.filter(isObject) : []).map((frame) =>
+          parsePythonFrameLine(stringOf(frame.filename) ?? '?', String(frame.lineno ?? 0), stringOf(frame.name), stringOf(frame.line)),
+        ),
+      };
+    }),
+  };
+}
+
+/** log4j2 JsonLayout `extendedStackTrace`: `[{class, method, file, line}]`, newest first. */
+function log4jFrames(frames: JsonObject[]): StackFrame[] {
+  return frames
+    .map((frame) => javaFrame(stringOf(frame.class) ?? stringOf(frame.className) ?? '?', stringOf(frame.method) ?? stringOf(frame.methodName) ?? '?', `${stringOf(frame.file) ?? stringOf(frame.fileName) ?? ''}:${frame.line ?? frame.lineNumber ?? ''}`))
+    .reverse();
+}
+
+function javaType(qualified: string): { type: string; module?: string } {
+  const dot = qualified.lastIndexOf('.');
+  return dot >= 0 ? { type: qualified.slice(dot + 1), module: qualified.slice(0, dot) } : { type: qualified };
+}
+
+/** Lambda platform events (JSON log format): a failed or timed-out init or invoke. */
+function platformEvent(json: JsonObject): DetectedError | undefined {
+  if (json.type !== 'platform.report' && json.type !== 'platform.initReport') return undefined;
+  const record = isObject(json.record) ? json.record : {};
+  const status = stringOf(record.status);
+  if (!status || !FAILED_STATUSES.has(status)) return undefined;
+  const errorType = stringOf(record.errorType) ?? (status === 'timeout' ? 'Sandbox.Timedout' : 'Runtime.Error');
+  const phase = json.type === 'platform.initReport' ? 'init' : 'invocation';
+  const metrics = isObject(record.metrics) ? record.metrics : {};
+  const duration = typeof metrics.durationMs === 'number' ? ` after ${metrics.durationMs} ms` : '';
+  return {
+    level: 'error',
+    format: LOG_FORMATS.lambdaPlatform,
+    platform: 'other',
+    message: `Lambda ${phase} ${status === 'timeout' ? 'timed out' : 'failed'}${duration} (${errorType})`,
+    exceptions: [{ type: errorType, value: `${phase} ${status}${duration}`, frames: [] }],
+    ...optional('timestamp', timestampOf(json)),
+    ...optional('requestId', stringOf(record.requestId)),
+  };
+}
+
+function messageOf(json: JsonObject): string {
+  for (const key of MESSAGE_KEYS) {
+    const value = json[key];
+    if (typeof value === 'string' && value.trim() !== '') return value;
+    if (isObject(value) && key === 'message') {
+      const inner = stringOf(value.errorMessage) ?? stringOf(value.message) ?? stringOf(value.msg);
+      return inner ?? JSON.stringify(value);
+    }
+  }
+  return '';
+}
+
+/** Milliseconds since the epoch from the usual time fields (epoch ms/s numbers, ISO strings, log4j2 `instant`). */
+export function timestampOf(json: JsonObject): number | undefined {
+  for (const key of TIME_KEYS) {
+    const value = json[key];
+    if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value > 1e12 ? value : value * 1000;
+    if (typeof value === 'string') {
+      const parsed = Date.parse(value.includes(' ') && !value.includes('T') ? value.replace(' ', 'T').replace(',', '.') : value);
+      if (!Number.isNaN(parsed)) return parsed;
+    }
+    if (isObject(value) && typeof value.epochSecond === 'number') {
+      return value.epochSecond * 1000 + Math.floor((Number(value.nanoOfSecond) || 0) / 1e6);
+    }
+  }
+  return undefined;
+}
+
+function userIdOf(json: JsonObject): string | undefined {
+  const id = firstString(json, USER_KEYS) ?? (isObject(json.user) ? stringOf(json.user.id) ?? numberString(json.user.id) : undefined) ?? numberString(json.user_id);
+  return id && !id.startsWith('[REDACTED') ? id : undefined;
+}
+
+function firstString(json: JsonObject, keys: readonly string[], skip: readonly string[] = []): string | undefined {
+  for (const key of keys) {
+    if (skip.includes(key)) continue;
+    const value = stringOf(json[key]);
+    if (value && value.trim() !== '') return value;
+  }
+  return undefined;
+}
+
+function stringOf(value: JsonValue | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
+function numberString(value: JsonValue | undefined): string | undefined {
+  return typeof value === 'number' ? String(value) : undefined;
+}
+
+function isObject(value: JsonValue | undefined): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}

@@ -1,0 +1,10 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * A Sentry event id derived from where the log event lives: the same CloudWatch event always maps to the same id,
+ * so when it is delivered twice (Lambda retry, redrive from the queue) Sentry keeps one and drops the duplicate.
+ * 32 lower-case hex characters, as Sentry requires.
+ */
+export function eventIdFor(logGroup: string, logStream: string, cloudWatchEventId: string): string {
+  return createHash('sha256').update(`${logGroup}\n${logStream}\n${cloudWatchEventId}`).digest('hex').slice(0, 32);
+}

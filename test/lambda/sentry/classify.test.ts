@@ -1,0 +1,96 @@
+import { createRedactor } from '../../../lambda/pipeline/redact';
+import { readJsonObject } from '../../../lambda/pipeline/safe-json';
+import type { SourceLogEvent } from '../../../lambda/pipeline/types';
+import { classify } from '../../../lambda/sentry/classify';
+import { topInAppFrame } from '../../../lambda/sentry/fingerprint';
+import { ERROR_FIXTURES, NON_ERRORS } from '../../fixtures/logs/error-lines';
+
+const redactor = createRedactor();
+const readEmbedded = (text: string) => {
+  const parsed = readJsonObject(text);
+  return parsed ? redactor.json(parsed) : undefined;
+};
+
+/** What the pipeline hands a destination: the redacted message, parsed when it is JSON. */
+function sourceEvent(message: string, logGroup = '/aws/ecs/api/errors'): SourceLogEvent {
+  const redacted = redactor.text(message);
+  const json = readJsonObject(redacted);
+  return { id: '1', timestamp: Date.UTC(2026, 10, 21, 9, 30), message: redacted, logGroup, logStream: 's', account: '123456789012', ...(json ? { json: redactor.json(json) } : {}) };
+}
+
+describe('classify: error formats', () => {
+  test.each(ERROR_FIXTURES.map((f) => [f.name, f] as const))('%s', (_name, fixture) => {
+    const error = classify(sourceEvent(fixture.message, fixture.logGroup), readEmbedded);
+    expect(error).toBeDefined();
+    const { expect: want } = fixture;
+    expect({ format: error!.format, platform: error!.platform, level: error!.level }).toEqual({ format: want.format, platform: want.platform, level: want.level });
+    const primary = error!.exceptions.at(-1);
+    if (want.type) expect(primary?.type).toBe(want.type);
+    if (want.value !== undefined) expect(primary?.value).toBe(want.value);
+    if (want.chain) expect(error!.exceptions.map((e) => e.type)).toEqual(want.chain);
+    if (want.frames !== undefined) expect(primary?.frames).toHaveLength(want.frames);
+    if (want.topInAppFunction) expect(topInAppFrame(primary!)?.function).toBe(want.topInAppFunction);
+    if (want.requestId) expect(error!.requestId).toBe(want.requestId);
+    if (want.message) expect(error!.message).toBe(want.message);
+  });
+});
+
+describe('classify: lines that are not errors', () => {
+  test.each(NON_ERRORS.map((f) => [f.name, f.message] as const))('%s', (_name, message) => {
+    expect(classify(sourceEvent(message), readEmbedded)).toBeUndefined();
+  });
+});
+
+describe('classify: details', () => {
+  test('frames are oldest first with file, line and column', () => {
+    const fixture = ERROR_FIXTURES.find((f) => f.name === 'plain V8 trace')!;
+    const frames = classify(sourceEvent(fixture.message), readEmbedded)!.exceptions[0].frames;
+    expect(frames[0]).toMatchObject({ function: 'Runtime.handleOnceNonStreaming', abs_path: '/var/runtime/index.mjs', in_app: false });
+    expect(frames.at(-1)).toEqual({ function: 'chargeCard', abs_path: '/var/task/src/payments/charge.js', filename: 'src/payments/charge.js', lineno: 42, colno: 27, in_app: true });
+  });
+
+  test('Python frames keep the source line and mark libraries out of app', () => {
+    const fixture = ERROR_FIXTURES.find((f) => f.name === 'structlog dict_tracebacks')!;
+    const frames = classify(sourceEvent(fixture.message), readEmbedded)!.exceptions[0].frames;
+    expect(frames.map((f) => f.in_app)).toEqual([true, false]);
+    const chained = classify(sourceEvent(ERROR_FIXTURES.find((f) => f.name === 'Python traceback with chained exceptions')!.message), readEmbedded)!;
+    expect(chained.exceptions[1].frames[1]).toMatchObject({ function: 'load_order', lineno: 54, context_line: 'raise OrderLookupError(f"order {order_id} unavailable") from exc', module: 'app.orders' });
+    expect(chained.exceptions[0]).toMatchObject({ type: 'OperationalError', module: 'psycopg2' });
+  });
+
+  test('Java frames read class, method, file and line; JDK frames are not in app', () => {
+    const fixture = ERROR_FIXTURES.find((f) => f.name === 'Java trace with Caused by')!;
+    const [cause, primary] = classify(sourceEvent(fixture.message), readEmbedded)!.exceptions;
+    expect(primary.frames.at(-1)).toEqual({ function: 'load', module: 'com.acme.orders.OrderService', filename: 'OrderService.java', lineno: 88, in_app: true });
+    expect(primary.frames[0]).toMatchObject({ module: 'java.lang.reflect.Method', in_app: false });
+    expect(cause).toMatchObject({ module: 'java.sql', value: expect.stringContaining('HikariPool-1') });
+  });
+
+  test('Go frames name package and function; runtime frames are not in app', () => {
+    const error = classify(sourceEvent(ERROR_FIXTURES.find((f) => f.name === 'Go panic')!.message), readEmbedded)!;
+    expect(error.exceptions[0].frames.at(-1)).toEqual({ function: '(*Builder).Total', module: 'github.com/acme/billing/internal/invoice', abs_path: '/build/internal/invoice/builder.go', filename: '/build/internal/invoice/builder.go', lineno: 57, in_app: true });
+  });
+
+  test('takes the time of the line itself when it has one', () => {
+    const pino = classify(sourceEvent(ERROR_FIXTURES[0].message), readEmbedded)!;
+    expect(pino.timestamp).toBe(1763717400123);
+    const log4j = classify(sourceEvent(ERROR_FIXTURES.find((f) => f.name.startsWith('log4j2 JsonLayout'))!.message), readEmbedded)!;
+    expect(log4j.timestamp).toBe(1763717406120);
+  });
+
+  test('carries release and user id only when the log does', () => {
+    const withUser = classify(sourceEvent(JSON.stringify({ level: 'error', message: 'x', user_id: 'u-123', release: 'orders@1.4.2' })), readEmbedded)!;
+    expect(withUser).toMatchObject({ userId: 'u-123', release: 'orders@1.4.2' });
+    const without = classify(sourceEvent(JSON.stringify({ level: 'error', message: 'x' })), readEmbedded)!;
+    expect(without.userId).toBeUndefined();
+    expect(without.release).toBeUndefined();
+    const emailUser = classify(sourceEvent(JSON.stringify({ level: 'error', message: 'x', user_id: 'jane@example.com' })), readEmbedded)!;
+    expect(emailUser.userId).toBeUndefined();
+  });
+
+  test('a secret inside embedded JSON is redacted before classification', () => {
+    const line = `2026-11-21T09:30:11.204Z\tundefined\tERROR\t{"level":"error","msg":"auth failed","credentials":{"user":"bob","pin":"1234"}}`;
+    const error = classify(sourceEvent(line), readEmbedded)!;
+    expect(error.message).toBe('auth failed');
+  });
+});
