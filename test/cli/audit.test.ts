@@ -8,7 +8,7 @@ import { DescribeKeyCommand, GetKeyRotationStatusCommand, KMSClient } from '@aws
 import { mockClient } from 'aws-sdk-client-mock';
 import { resolveEnvironment } from '../../lib/config/resolve';
 import { LiveKey, LiveLogGroup } from '../../lib/cli/audit/audit-model';
-import { auditEnvironment, expectedTags, followsConvention } from '../../lib/cli/audit/checks';
+import { auditEnvironment, expectedTags, followsConvention, projectOwnGroups } from '../../lib/cli/audit/checks';
 import { renderAuditReport } from '../../lib/cli/audit/report';
 import { FIXED_NOW, cli, testDeps } from './cli-harness';
 
@@ -16,16 +16,18 @@ const KEY_ARN = 'arn:aws:kms:ap-northeast-2:111122223333:key/8d2f0c1e-4b7a-4c3e-
 const prod = resolveEnvironment('prod', { secrets: {} });
 const goodKey: LiveKey = { alias: prod.kmsKeyAlias, arn: KEY_ARN, state: 'Enabled', rotationEnabled: true };
 
-/** The account exactly as the plan wants it. */
-const compliant = (): LiveLogGroup[] =>
-  prod.logGroups.map((g) => ({
+/** The account exactly as the plan wants it: the catalogue's groups and the project's own (findings, forwarders). */
+const compliant = (): LiveLogGroup[] => [
+  ...prod.logGroups.map((g) => ({
     name: g.name,
     arn: `arn:aws:logs:ap-northeast-2:111122223333:log-group:${g.name}`,
     kmsKeyId: KEY_ARN,
     retentionInDays: g.retentionDays,
     tags: expectedTags(prod, g),
     subscriptionFilters: [],
-  }));
+  })),
+  ...projectOwnGroups(prod).map((g) => ({ name: g.name, arn: `arn:aws:logs:ap-northeast-2:111122223333:log-group:${g.name}`, kmsKeyId: KEY_ARN, retentionInDays: g.retentionDays ?? 14 })),
+];
 
 const audit = (groups: LiveLogGroup[], key: LiveKey = goodKey) =>
   auditEnvironment({ environment: prod, groups, key, otherEnvironments: [], region: 'ap-northeast-2', generatedAt: FIXED_NOW });
@@ -35,7 +37,7 @@ const failures = (groups: LiveLogGroup[], key?: LiveKey) =>
 describe('audit checks', () => {
   test('an account that matches the plan passes every check', () => {
     const report = audit(compliant());
-    expect(report.summary).toEqual({ groupsPlanned: 14, checks: 2 + 14 * 6, passed: 2 + 14 * 6, failed: 0, warnings: 0, unknownGroups: 0 });
+    expect(report.summary).toEqual({ groupsPlanned: 14, checks: 2 + 14 * 6 + 3, passed: 2 + 14 * 6 + 3, failed: 0, warnings: 0, unknownGroups: 0 });
   });
 
   test('required tags: the common ones plus the group\'s own, with values', () => {
@@ -80,8 +82,9 @@ describe('audit checks', () => {
 
   test('with the forwarder deployed, a subscription to another function does not count', () => {
     const withSentry = resolveEnvironment('prod', { secrets: { 'sentry-dsn': 'AQICAHi=' } });
-    const groups = compliant().map((g) => {
-      const plan = withSentry.logGroups.find((p) => p.name === g.name)!;
+    const groups: LiveLogGroup[] = compliant().map((g) => {
+      const plan = withSentry.logGroups.find((p) => p.name === g.name);
+      if (!plan) return g;
       const target = plan.sentry === 'enabled' ? 'central-logging-prod-sentry-forwarder' : undefined;
       return {
         ...g,
@@ -92,6 +95,12 @@ describe('audit checks', () => {
     groups.push({ name: '/aws/lambda/central-logging-prod-sentry-forwarder', arn: 'arn:aws:logs:ap-northeast-2:111122223333:log-group:/aws/lambda/central-logging-prod-sentry-forwarder', kmsKeyId: KEY_ARN, retentionInDays: 14 });
     const report = auditEnvironment({ environment: withSentry, groups, key: goodKey, otherEnvironments: [], region: 'ap-northeast-2', generatedAt: FIXED_NOW });
     expect(report.findings.filter((f) => f.status === 'fail').map((f) => `${f.subject} ${f.check}`)).toEqual(['/aws/ecs/api/errors subscription-sentry']);
+  });
+
+  test("the project's own groups: the data-protection findings group keeps the audit tier", () => {
+    expect(projectOwnGroups(prod)).toEqual([{ name: '/aws/central-logging/data-protection/audit', role: 'data-protection findings', retentionDays: 365 }]);
+    const groups = compliant().map((g) => (g.name === '/aws/central-logging/data-protection/audit' ? { ...g, retentionInDays: 90 } : g));
+    expect(failures(groups)).toEqual(['/aws/central-logging/data-protection/audit retention: expected 365 days, got 90 days']);
   });
 
   test('the key: missing, disabled or not rotating is a violation', () => {
@@ -138,18 +147,18 @@ describe('audit report', () => {
     const md = renderAuditReport(report, 'markdown');
     expect(md).toContain('# Audit of prod (account 111122223333, ap-northeast-2) at 2026-11-21T09:30:00.000Z');
     expect(md).toContain(`- Key alias/central-logging/prod/logs → ${KEY_ARN}: Enabled, rotation on`);
-    expect(md).toContain('- 14 groups planned · 86 checks: 85 passed, 1 failed · 1 group under /aws/ in no catalogue');
+    expect(md).toContain('- 14 groups planned · 89 checks: 88 passed, 1 failed · 1 group under /aws/ in no catalogue');
     expect(md).toContain('- Result: **violations found**');
     expect(md).toContain('| FAIL | /aws/ecs/api/llm | retention | 60 days | 30 days |  |');
     expect(md).toContain('| /aws/ecs/atlantis-prod | never expires | no |');
-    expect(md.split('## Evidence (every check)')[1].match(/^\| (PASS|FAIL) \|/gm)).toHaveLength(86);
+    expect(md.split('## Evidence (every check)')[1].match(/^\| (PASS|FAIL) \|/gm)).toHaveLength(89);
   });
 
   test('table shows what needs doing; csv carries every check', () => {
     const table = renderAuditReport(report, 'table');
     expect(table).toMatch(/FAIL\s+\/aws\/ecs\/api\/llm\s+retention\s+60 days\s+30 days/);
     expect(table).not.toContain('PASS');
-    expect(renderAuditReport(report, 'csv').trim().split('\r\n')).toHaveLength(87);
+    expect(renderAuditReport(report, 'csv').trim().split('\r\n')).toHaveLength(90);
   });
 });
 

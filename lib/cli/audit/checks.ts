@@ -19,6 +19,16 @@ export function expectedTags(environment: Pick<ResolvedEnvironment, 'tags'>, gro
 
 const retentionText = (days: number | undefined): string => (days === undefined ? 'never expires' : `${days} days`);
 
+/** The project's own groups outside the catalogue: the forwarders' runtime groups and the data-protection findings. */
+export function projectOwnGroups(environment: ResolvedEnvironment): Array<{ readonly name: string; readonly role: string; readonly retentionDays?: number }> {
+  return [
+    ...FORWARDER_DESTINATIONS.filter((d) => environment[d]).map((d) => ({ name: forwarderLogGroupName(environment.name, d), role: `the ${d} forwarder's own group` })),
+    ...(environment.logGroups.some((g) => g.dataProtection)
+      ? [{ name: environment.dataProtection.findingsLogGroup, role: 'data-protection findings', retentionDays: environment.retention.audit }]
+      : []),
+  ];
+}
+
 export interface AuditInput {
   readonly environment: ResolvedEnvironment;
   /** Every group of the account and region (DescribeLogGroups, all pages). */
@@ -32,8 +42,8 @@ export interface AuditInput {
 
 /**
  * Checks the live account against the environment's plan: the key (exists, enabled, rotation on); for every
- * catalogue group its existence, KMS key, retention, tags and forwarder subscriptions; for the forwarders'
- * own groups their existence, key and expiry. Groups under `/aws/` that nothing plans are listed, with whether their
+ * catalogue group its existence, KMS key, retention, tags and forwarder subscriptions; for the project's own groups
+ * (forwarders, data-protection findings) their existence, key and retention. Groups under `/aws/` that nothing plans are listed, with whether their
  * name follows the convention.
  */
 export function auditEnvironment(input: AuditInput): AuditReport {
@@ -65,20 +75,16 @@ export function auditEnvironment(input: AuditInput): AuditReport {
     findings.push(...checkSubscriptions(environment.name, plan, group));
   }
 
-  for (const destination of FORWARDER_DESTINATIONS) {
-    if (!environment[destination]) continue;
-    const name = forwarderLogGroupName(environment.name, destination);
-    const group = live.get(name);
-    check(name, 'exists', !!group, 'present', group ? 'present' : 'missing', `the ${destination} forwarder's own group`);
+  for (const own of projectOwnGroups(environment)) {
+    const group = live.get(own.name);
+    check(own.name, 'exists', !!group, 'present', group ? 'present' : 'missing', own.role);
     if (!group) continue;
-    check(name, 'kms-key', !!key.arn && group.kmsKeyId === key.arn, key.arn ?? key.alias, group.kmsKeyId ?? 'not encrypted with a customer managed key');
-    check(name, 'retention', group.retentionInDays !== undefined, 'expires', retentionText(group.retentionInDays));
+    check(own.name, 'kms-key', !!key.arn && group.kmsKeyId === key.arn, key.arn ?? key.alias, group.kmsKeyId ?? 'not encrypted with a customer managed key');
+    const retentionOk = own.retentionDays === undefined ? group.retentionInDays !== undefined : group.retentionInDays === own.retentionDays;
+    check(own.name, 'retention', retentionOk, own.retentionDays === undefined ? 'expires' : retentionText(own.retentionDays), retentionText(group.retentionInDays));
   }
 
-  const planned = new Set([
-    ...environment.logGroups.map((g) => g.name),
-    ...FORWARDER_DESTINATIONS.filter((d) => environment[d]).map((d) => forwarderLogGroupName(environment.name, d)),
-  ]);
+  const planned = new Set([...environment.logGroups.map((g) => g.name), ...projectOwnGroups(environment).map((g) => g.name)]);
   const elsewhere = new Map(input.otherEnvironments.flatMap((e) => e.logGroups.map((g) => [g.name, e.name] as const)));
   const unknownGroups = input.groups
     .filter((g) => g.name.startsWith('/aws/') && !planned.has(g.name))

@@ -1,4 +1,3 @@
-import { FORWARDER_DESTINATIONS, forwarderLogGroupName } from '../../forwarders/forwarder-names';
 import { CommandSpec, ParsedCommand, optionalString, requireString } from '../args';
 import { EXIT_CODES } from '../cli-error';
 import { auditEnvironment } from '../audit/checks';
@@ -32,10 +31,7 @@ export async function runAuditCommand(parsed: ParsedCommand, io: CliIo, deps: Cl
   const environment = loadEnvironment(requireString(parsed, 'env', AUDIT_COMMAND), deps);
   const target = awsTarget(environment, optionalString(parsed, 'region'), optionalString(parsed, 'profile'));
   const clients = deps.clients(target);
-  const detailed = new Set([
-    ...environment.logGroups.map((g) => g.name),
-    ...FORWARDER_DESTINATIONS.map((d) => forwarderLogGroupName(environment.name, d)),
-  ]);
+  const detailed = new Set(environment.logGroups.map((g) => g.name));
   // Both reads finish (or fail) before the command returns: no request outlives it.
   const [groupsRead, keyRead] = await Promise.allSettled([
     collectLogGroups(clients.logs, target, detailed),
