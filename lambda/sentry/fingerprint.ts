@@ -15,7 +15,7 @@ const VARYING: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(?:0x[0-9a-f]+|(?=[0-9a-f]{0,63}\d)(?=[0-9a-f]{0,63}[a-f])[0-9a-f]{6,64})\b/gi, '<hex>'],
   [/\[REDACTED:[a-z-]+\]/g, '<redacted>'],
   [/"[^"\n]{0,200}"|'[^'\n]{0,200}'/g, '<str>'],
-  [/\d+(?:\.\d+)?/g, '<n>'],
+  [/\d+/g, '<n>'],
   [/\s+/g, ' '],
 ];
 

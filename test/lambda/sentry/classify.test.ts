@@ -73,9 +73,9 @@ describe('classify: details', () => {
 
   test('takes the time of the line itself when it has one', () => {
     const pino = classify(sourceEvent(ERROR_FIXTURES[0].message), readEmbedded)!;
-    expect(pino.timestamp).toBe(1763717400123);
+    expect(pino.timestamp).toBe(1795253400123);
     const log4j = classify(sourceEvent(ERROR_FIXTURES.find((f) => f.name.startsWith('log4j2 JsonLayout'))!.message), readEmbedded)!;
-    expect(log4j.timestamp).toBe(1763717406120);
+    expect(log4j.timestamp).toBe(1795253406120);
   });
 
   test('carries release and user id only when the log does', () => {
