@@ -55,9 +55,9 @@ export function renderCsv(rows: readonly Row[], columns: readonly string[] = col
   return [columns.map(quote), ...rows.map((row) => columns.map((c) => escape(row[c])))].map((r) => r.join(',')).join('\r\n') + '\r\n';
 }
 
-/** A GitHub-flavoured Markdown table. */
+/** A GitHub-flavoured Markdown table; `|`, `<` and `>` in cells are escaped so `<type>` is not read as HTML. */
 export function renderMarkdownTable(rows: readonly Row[], columns: readonly string[] = columnsOf(rows)): string {
-  const escape = (cell: Cell) => terminalSafe(text(cell)).replace(/\|/g, '\\|');
+  const escape = (cell: Cell) => terminalSafe(text(cell)).replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return [
     `| ${columns.join(' | ')} |`,
     `| ${columns.map(() => '---').join(' | ')} |`,

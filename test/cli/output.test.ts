@@ -22,8 +22,8 @@ describe('output formats', () => {
     expect(terminalSafe('a\r\nb\tc')).toBe('a b c');
   });
 
-  test('table cuts long cells; markdown escapes pipes', () => {
+  test('table cuts long cells; markdown escapes pipes and angle brackets', () => {
     expect(renderTable([{ m: 'x'.repeat(200) }]).split('\n')[2]).toHaveLength(120);
-    expect(renderMarkdownTable([{ a: 'x|y' }])).toBe('| a |\n| --- |\n| x\\|y |\n');
+    expect(renderMarkdownTable([{ a: 'x|y <type>' }])).toBe('| a |\n| --- |\n| x\\|y &lt;type&gt; |\n');
   });
 });
