@@ -8,17 +8,17 @@
  * of the bundle over a bare `node` start, and peak RSS.
  */
 import { spawnSync, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { build } from 'esbuild';
+import { buildForwarderBundle } from '../support/bundle';
 import { FIXTURE_DIR, fixtureLine } from '../lambda/langfuse/fixtures';
 import { startLangfuseReceiver } from '../lambda/langfuse/langfuse-receiver';
 
 const EVENTS = 1000;
 const MEASURED_RUNS = 10;
-const COLD_STARTS = 9;
+const COLD_STARTS = 21;
 const TARGETS = { requestsPer1000: 2, floorRatio: 3, bundleBytes: 200 * 1024, coldInitMs: 100, peakRssMb: 128 };
 
 /** The five formats (llm-call/v1; OpenAI + Anthropic; Bedrock; LiteLLM; OTel GenAI), every fixture that is an LLM call. */
@@ -73,34 +73,25 @@ const floor = () => {
 })().catch((error) => { console.error(error); process.exit(1); });
 `;
 
-/** TEMPORARY until the pipeline's bundling helper lands: esbuild as the construct will run it. */
-async function bundleLangfuseHandler(dir: string): Promise<string> {
-  const outfile = join(dir, 'handler.js');
-  await build({
-    entryPoints: [join(__dirname, '..', '..', 'lambda', 'langfuse', 'handler.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node24',
-    format: 'cjs',
-    minify: true,
-    external: ['@aws-sdk/*'],
-    outfile,
-    logLevel: 'silent',
-  });
-  return outfile;
-}
-
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-function coldStartMs(args: string[], env: NodeJS.ProcessEnv): number {
-  const times: number[] = [];
+/** Wall time of one `node` start running `args`. */
+function startMs(args: string[], env: NodeJS.ProcessEnv): number {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(process.execPath, args, { env, stdio: 'ignore' });
+  if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed`);
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+/** Cold init of the bundle over a bare start: the two alternate, so drift on a shared machine hits both alike. */
+function coldInitOverBareMs(bundle: string, env: NodeJS.ProcessEnv): number {
+  const differences: number[] = [];
   for (let i = 0; i < COLD_STARTS; i++) {
-    const start = process.hrtime.bigint();
-    const result = spawnSync(process.execPath, args, { env, stdio: 'ignore' });
-    if (result.status !== 0) throw new Error(`cold start failed: ${args.join(' ')}`);
-    times.push(Number(process.hrtime.bigint() - start) / 1e6);
+    const bare = startMs(['-e', ''], env);
+    const loaded = startMs(['-e', `require(${JSON.stringify(bundle)})`], env);
+    differences.push(loaded - bare);
   }
-  return median(times);
+  return median(differences);
 }
 
 function runChild(bundle: string, workload: string, env: NodeJS.ProcessEnv): Promise<{ floors: number[]; cpus: number[]; walls: number[]; summaries: Array<{ sent: number; parked: number }>; maxRssKb: number }> {
@@ -122,7 +113,8 @@ async function main(): Promise<void> {
   const credentials = { publicKey: 'pk-lf-bench', secretKey: 'sk-lf-bench-secret' };
   const receiver = await startLangfuseReceiver(credentials);
   try {
-    const bundle = await bundleLangfuseHandler(dir);
+    // Built exactly as it ships (lambda/bundling.ts options), into the repo so `@aws-sdk/*` resolves as in Lambda.
+    const { file: bundle, bytes: bundleBytes } = await buildForwarderBundle('langfuse');
     const workload = join(dir, 'payload.b64');
     const data = subscriptionPayload();
     writeFileSync(workload, data);
@@ -142,8 +134,7 @@ async function main(): Promise<void> {
     if (sent !== EVENTS * MEASURED_RUNS || result.summaries.some((s) => s.parked > 0)) throw new Error(`not every event was delivered: ${JSON.stringify(result.summaries)}`);
     const cpuPer1000 = (median(result.cpus) / EVENTS) * 1000;
     const floorPer1000 = (median(result.floors) / EVENTS) * 1000;
-    const bare = coldStartMs(['-e', ''], env);
-    const withBundle = coldStartMs(['-e', `require(${JSON.stringify(bundle)})`], env);
+    const coldInit = coldInitOverBareMs(bundle, env);
     const figures = {
       events: EVENTS,
       avgEventBytes: Math.round(FIXTURES.map(fixtureLine).reduce((sum, line) => sum + line.length, 0) / FIXTURES.length),
@@ -153,8 +144,8 @@ async function main(): Promise<void> {
       cpuMsPer1000Events: Number(cpuPer1000.toFixed(1)),
       floorMsPer1000Events: Number(floorPer1000.toFixed(2)),
       ratioToFloor: Number((cpuPer1000 / floorPer1000).toFixed(1)),
-      bundleBytes: statSync(bundle).size,
-      coldInitOverBareNodeMs: Number((withBundle - bare).toFixed(1)),
+      bundleBytes,
+      coldInitOverBareNodeMs: Number(coldInit.toFixed(1)),
       peakRssMb: Number((result.maxRssKb / 1024).toFixed(1)),
     };
     const checks = {
