@@ -32,6 +32,7 @@ export const ENVIRONMENTS: Readonly<Record<string, EnvironmentConfig>> = {
     costCenter: 'eng-platform',
     removalPolicy: 'retain',
     terminationProtection: true,
+    logGroupDeletionProtection: true,
     exportTypes: ['audit'],
     services: DEFAULT_CATALOGUE,
     sentry: { reservedConcurrency: 20 },

@@ -34,12 +34,8 @@ export class DataProtectionFindingsLogGroup extends Construct {
       removalPolicy: (props.removalPolicy ?? 'retain') === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       deletionProtectionEnabled: props.deletionProtection || undefined,
     });
-    const tags = Tags.of(this.logGroup);
-    tags.add('LogType', 'audit');
-    tags.add('RetentionDays', String(props.retentionDays));
-    tags.add('ExportEnabled', 'false');
-    tags.add('SentrySync', 'disabled');
-    tags.add('LangfuseSync', 'disabled');
-    tags.add('Purpose', 'data-protection-findings');
+    // No LogType tag: the project's own groups are not part of the catalogue (synth summary, audit).
+    Tags.of(this.logGroup).add('RetentionDays', String(props.retentionDays));
+    Tags.of(this.logGroup).add('Purpose', 'data-protection-findings');
   }
 }
