@@ -13,6 +13,8 @@ export const ENV = {
   redactExtraPatterns: 'REDACT_EXTRA_PATTERNS',
   /** Concurrent requests to a destination per invocation. */
   deliveryConcurrency: 'DELIVERY_CONCURRENCY',
+  /** Longest single request to a destination, in milliseconds. */
+  deliveryTimeoutMs: 'DELIVERY_TIMEOUT_MS',
   /** Sentry: events sent per fingerprint per invocation before the rest are counted as suppressed. */
   maxEventsPerFingerprint: 'MAX_EVENTS_PER_FINGERPRINT',
   sentryEnvironment: 'SENTRY_ENVIRONMENT',

@@ -1,6 +1,7 @@
 import { ENV, positiveIntegerFrom, type Env } from './env-names';
 import { DEFAULT_RETRY_MAX_RECEIVES } from './forwarder';
 import { createRedactor, parseExtraPatterns, type Redactor } from './redact';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
 import type { ForwarderContext } from './types';
 
 /** What every forwarder reads from its environment, read once per container. */
@@ -9,6 +10,8 @@ export interface ForwarderConfig {
   readonly retryQueueUrl?: string;
   readonly retryMaxReceives: number;
   readonly deliveryConcurrency: number;
+  /** The retry policy for one delivery, with the configured request timeout. */
+  readonly retryPolicy: RetryPolicy;
   readonly redactor: Redactor;
   /** Recoverable misconfigurations (a bad number fell back to its default); the handler logs them once. */
   readonly warnings: readonly string[];
@@ -37,6 +40,10 @@ export function readForwarderConfig(env: Env, names: ConfigNames): ForwarderConf
     retryQueueUrl: env[ENV.retryQueueUrl]?.trim() || undefined,
     retryMaxReceives: positiveIntegerFrom(env, ENV.retryMaxReceives, DEFAULT_RETRY_MAX_RECEIVES, (m) => warnings.push(m)),
     deliveryConcurrency: Math.min(concurrency, MAX_DELIVERY_CONCURRENCY),
+    retryPolicy: {
+      ...DEFAULT_RETRY_POLICY,
+      attemptTimeoutMs: positiveIntegerFrom(env, ENV.deliveryTimeoutMs, DEFAULT_RETRY_POLICY.attemptTimeoutMs, (m) => warnings.push(m)),
+    },
     redactor: createRedactor({ extraPatterns: parseExtraPatterns(env[ENV.redactExtraPatterns]) }),
     warnings,
   };

@@ -8,8 +8,9 @@
  * - SENTRY_DSN_CIPHERTEXT: the DSN as base64 KMS ciphertext, encrypted with the environment's logs key under the
  *   encryption context { purpose: 'sentry-dsn' }; decrypted once per container. [unset: every event is parked with
  *   "no Sentry DSN configured"]
- * - SENTRY_ENVIRONMENT: the Sentry `environment` of every event. [LOGS_ENVIRONMENT, else "unknown"]
- * - LOGS_ENVIRONMENT: the logs environment (dev, prod); also the metrics' Environment dimension. ["unknown"]
+ * - SENTRY_ENVIRONMENT: the Sentry `environment` of every event, and the Environment dimension of the forwarder's
+ *   metrics. [LOGS_ENVIRONMENT, else "unknown"]
+ * - LOGS_ENVIRONMENT: the logs environment (dev, prod). ["unknown"]
  * - SENTRY_RELEASE: the forwarder's own release, sent as the `forwarder_release` tag. An event's `release` is only
  *   ever the one its log line carries. [unset]
  * - RETRY_QUEUE_URL: the SQS retry queue failed deliveries are parked in. [unset: parking fails and the invocation
@@ -18,6 +19,8 @@
  * - MAX_EVENTS_PER_FINGERPRINT: events sent per fingerprint per invocation during an error storm; the rest are
  *   counted into the last one sent (`extra.suppressed`). [10]
  * - DELIVERY_CONCURRENCY: concurrent requests to Sentry per invocation, over keep-alive connections. [8, at most 32]
+ * - DELIVERY_TIMEOUT_MS: the longest single request to Sentry; a slower answer is retried (5xx, network errors and
+ *   timeouts get up to 5 attempts, exponential backoff with full jitter, always inside the remaining time). [10000]
  * - REDACT_EXTRA_PATTERNS: JSON array of extra regular-expression sources to redact, e.g. ["CUST-[0-9]{6}"]. An
  *   invalid value stops the function from starting rather than forward unredacted. [none]
  * - LOG_LEVEL: the forwarder's own log level (DEBUG, INFO, WARN, ERROR). [INFO]
@@ -42,7 +45,7 @@ const secrets = createSecretLoader(env);
 
 export const handler = createForwarderHandler(
   createSentryDestination({
-    transport: createSentryTransport({ dsn: () => secrets.get('sentry-dsn'), concurrency: config.deliveryConcurrency }),
+    transport: createSentryTransport({ dsn: () => secrets.get('sentry-dsn'), concurrency: config.deliveryConcurrency, policy: config.retryPolicy }),
     redactor: config.redactor,
     maxEventsPerFingerprint,
     forwarderRelease: env[ENV.sentryRelease]?.trim() || undefined,

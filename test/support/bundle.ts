@@ -21,3 +21,67 @@ export async function buildForwarderBundle(name: ForwarderName): Promise<BuiltBu
   await build({ ...ESBUILD_OPTIONS, external: [...ESBUILD_OPTIONS.external], mainFields: [...ESBUILD_OPTIONS.mainFields], entryPoints: [FORWARDER_ENTRY_POINTS[name]], outfile: file, logLevel: 'silent' });
   return { file, bytes: fs.statSync(file).size };
 }
+
+/**
+ * Runs a built bundle in its own `node` process, the way Lambda runs it: a fresh process is a cold container. The
+ * handler is invoked over IPC; stdout (the forwarder's logs and EMF) is collected. The bundle loads the AWS SDK with
+ * a dynamic `import()`, which needs a real Node process rather than Jest's module sandbox.
+ */
+export interface BundleProcess {
+  invoke(event: unknown, remainingMs?: number): Promise<unknown>;
+  /** Everything the process wrote to stdout so far, split in lines. */
+  stdoutLines(): string[];
+  stop(): Promise<void>;
+}
+
+const DRIVER = `
+const { handler } = require(process.env.BUNDLE_FILE);
+process.on('message', async ({ id, event, remainingMs }) => {
+  const deadline = Date.now() + remainingMs;
+  try {
+    const result = await handler(event, { awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef', getRemainingTimeInMillis: () => deadline - Date.now() });
+    process.send({ id, result });
+  } catch (error) {
+    process.send({ id, error: String(error && error.message || error) });
+  }
+});
+process.send({ ready: true });
+`;
+
+export async function startBundleProcess(bundle: BuiltBundle, env: Readonly<Record<string, string>>): Promise<BundleProcess> {
+  const { fork } = await import('node:child_process');
+  const driver = path.join(path.dirname(bundle.file), 'run-handler.js');
+  fs.writeFileSync(driver, DRIVER);
+  const child = fork(driver, [], { env: { PATH: process.env.PATH ?? '', ...env, BUNDLE_FILE: bundle.file }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'], serialization: 'advanced' });
+  let stdout = '';
+  child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
+  const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+  let nextId = 0;
+  await new Promise<void>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`bundle process exited with ${code} before it was ready`)));
+    child.on('message', (message: { ready?: boolean; id?: number; result?: unknown; error?: string }) => {
+      if (message.ready) return resolve();
+      const waiter = pending.get(message.id!);
+      pending.delete(message.id!);
+      if (message.error !== undefined) waiter?.reject(new Error(message.error));
+      else waiter?.resolve(message.result);
+    });
+  });
+  return {
+    invoke: (event, remainingMs = 60_000) =>
+      new Promise((resolve, reject) => {
+        const id = nextId++;
+        pending.set(id, { resolve, reject });
+        child.send({ id, event, remainingMs });
+      }),
+    stdoutLines: () => stdout.split('\n').filter((line) => line.trim() !== ''),
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.removeAllListeners('exit');
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill();
+      await exited;
+    },
+  };
+}
