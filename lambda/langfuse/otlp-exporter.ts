@@ -46,8 +46,9 @@ export interface ExporterOptions {
   readonly onRequest?: (status: number | 'network-error') => void;
 }
 
+/** The traces endpoint under a base URL, keeping any path prefix of a self-hosted install (`https://host/langfuse`). */
 export function otlpTracesEndpoint(baseUrl: string): URL {
-  return new URL(OTLP_TRACES_PATH, baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+  return new URL(OTLP_TRACES_PATH.slice(1), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
 }
 
 type ChunkAnswer =
