@@ -6,12 +6,13 @@ import { postWithKeepAlive } from '../pipeline/http';
 import { createForwarderHandler, type ForwarderHandler, type ForwarderOptions } from '../pipeline/forwarder';
 import { createLogger, logLevelFrom, registerSecretForScrubbing, type LineSink, type Logger } from '../pipeline/logger';
 import type { Env } from '../pipeline/env-names';
-import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../pipeline/retry';
+import type { RetryPolicy } from '../pipeline/retry';
 import { createSecretLoader, type Decrypt } from '../pipeline/secrets';
 import { LangfuseActivity } from './activity';
 import { basicAuthorization, LANGFUSE_ENV, readLangfuseConfig } from './config';
 import { contentFilter } from './content-policy';
 import { createLangfuseDestination, LANGFUSE_DESTINATION_NAME } from './destination';
+import { LANGFUSE_RETRY_POLICY } from './otlp-exporter';
 
 export interface LangfuseHandlerOverrides {
   readonly logSink?: LineSink;
@@ -49,7 +50,7 @@ export function createLangfuseHandler(env: Env, overrides: LangfuseHandlerOverri
       endpoint: config.endpoint,
       authorization: authorize,
       post: postWithKeepAlive,
-      retryPolicy: overrides.retryPolicy ?? DEFAULT_RETRY_POLICY,
+      retryPolicy: overrides.retryPolicy ?? LANGFUSE_RETRY_POLICY,
       concurrency: config.forwarder.deliveryConcurrency,
       logger,
       onRequest: (status) => activity.request(status),

@@ -14,7 +14,7 @@ import { NetworkError } from '../pipeline/http';
 import type { Logger } from '../pipeline/logger';
 import { mapWithConcurrency } from '../pipeline/concurrency';
 import { parseRetryAfter } from '../pipeline/retry-after';
-import { withRetries, type AttemptOutcome, type RetryPolicy, type RetryTools } from '../pipeline/retry';
+import { DEFAULT_RETRY_POLICY, withRetries, type AttemptOutcome, type RetryPolicy, type RetryTools } from '../pipeline/retry';
 import type { Deadline, DeliveryFailure, DeliveryReport } from '../pipeline/types';
 import { buildChunks, DEFAULT_CHUNK_LIMITS, encodeWithin, type ChunkLimits } from './export-chunks';
 import type { LangfusePayload } from './payload';
@@ -24,6 +24,15 @@ export const OTLP_TRACES_PATH = '/api/public/otel/v1/traces';
 /** Selects Langfuse's real-time v4 ingestion path. */
 export const INGESTION_VERSION_HEADER = 'x-langfuse-ingestion-version';
 export const INGESTION_VERSION = '4';
+/** Langfuse asks custom exporters to name themselves (attribution and SDK status only; no effect on processing). */
+export const SDK_HEADERS = { 'x-langfuse-sdk-name': 'central-logging-forwarder', 'x-langfuse-sdk-version': '1' } as const;
+
+/**
+ * The pipeline's retry policy with a longer attempt timeout: an answer cut off by our own timeout may still have
+ * been ingested, and re-sending it would double the spans (Langfuse v4 does not deduplicate), so a slow Langfuse
+ * is waited for rather than retried. Each attempt is still bounded by the invocation's remaining time.
+ */
+export const LANGFUSE_RETRY_POLICY: RetryPolicy = { ...DEFAULT_RETRY_POLICY, attemptTimeoutMs: 30_000 };
 
 const RETRY_STATUSES = new Set([429, 502, 503, 504]);
 /** Statuses meaning "this export as a whole was refused and nothing was kept": split it to find the bad spans. */
@@ -149,6 +158,7 @@ async function attempt(
         'content-type': 'application/json',
         'content-encoding': 'gzip',
         [INGESTION_VERSION_HEADER]: INGESTION_VERSION,
+        ...SDK_HEADERS,
       },
       body,
       timeoutMs,

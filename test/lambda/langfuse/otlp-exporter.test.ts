@@ -72,6 +72,7 @@ test('a healthy export: one gzipped request with Basic auth and ingestion versio
   expect(request!.headers['content-encoding']).toBe('gzip');
   expect(request!.headers['x-langfuse-ingestion-version']).toBe('4');
   expect(request!.headers['content-type']).toBe('application/json');
+  expect(request!.headers['x-langfuse-sdk-name']).toBe('central-logging-forwarder');
   expect(otlpContractViolations(request!.body)).toEqual([]);
   expect(acceptedIds().sort()).toEqual(spans.map((p) => p.spanId).sort());
 });
