@@ -3,6 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
 import { Construct } from 'constructs';
+import { logGroupTags } from './config/log-group-tags';
 import { PlannedLogGroup } from './config/resolve';
 import { dataProtectionPolicy } from './data-protection/data-protection-policy';
 
@@ -56,12 +57,7 @@ export class CentralLogGroup extends Construct {
         deletionProtectionEnabled: plan.deletionProtection || undefined,
       });
       this.logGroup = group;
-      const tags = Tags.of(group);
-      tags.add('LogType', plan.type);
-      tags.add('RetentionDays', String(plan.retentionDays));
-      tags.add('ExportEnabled', String(plan.exportEnabled));
-      tags.add('SentrySync', plan.sentry);
-      tags.add('LangfuseSync', plan.langfuse);
+      for (const [key, value] of Object.entries(logGroupTags(plan))) Tags.of(group).add(key, value);
     }
 
     const path = `${props.ssmPrefix}/${plan.name.replace(/^\/aws\//, '')}`;

@@ -4,17 +4,11 @@ import { FORWARDER_DESTINATIONS, ForwarderDestination, forwarderFunctionName, fo
 import { subscriptionFilterName } from '../../forwarders/forwarder-subscriptions';
 import { parseLogGroupName } from '../../naming';
 import { AuditReport, Finding, LiveKey, LiveLogGroup } from './audit-model';
+import { logGroupTags } from '../../config/log-group-tags';
 
 /** The tags every catalogue group must carry, with their values: the common tags plus the group's own. */
 export function expectedTags(environment: Pick<ResolvedEnvironment, 'tags'>, group: PlannedLogGroup): Record<string, string> {
-  return {
-    ...environment.tags,
-    LogType: group.type,
-    RetentionDays: String(group.retentionDays),
-    ExportEnabled: String(group.exportEnabled),
-    SentrySync: group.sentry,
-    LangfuseSync: group.langfuse,
-  };
+  return { ...environment.tags, ...logGroupTags(group) };
 }
 
 const retentionText = (days: number | undefined): string => (days === undefined ? 'never expires' : `${days} days`);
