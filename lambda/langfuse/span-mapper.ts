@@ -6,6 +6,7 @@
 import type { LlmPrice } from '../../lib/config/llm-prices';
 import type { ForwarderContext } from '../pipeline/types';
 import type { ContentFilter } from './content-policy';
+import { boundedMemo } from './bounded-memo';
 import { nsToMs } from './formats/fields';
 import { spanIdFor, traceIdFor, type EventCoordinates } from './ids';
 import { OBSERVATION_ATTRIBUTES as OBS, RESERVED_KEY_SEGMENTS, TRACE_ATTRIBUTES as TRACE, type ObservationLevel } from './langfuse-attributes';
@@ -161,7 +162,9 @@ function metadataAttributes(prefix: string, metadata: Readonly<Record<string, un
   return out;
 }
 
-function metadataKey(raw: string): string | undefined {
+const metadataKey = boundedMemo(safeMetadataKey);
+
+function safeMetadataKey(raw: string): string | undefined {
   let key = raw.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, MAX_METADATA_KEY_LENGTH);
   if (key === '' || /^_+$/.test(key)) return undefined;
   if (RESERVED_KEY_SEGMENTS.includes(key)) key = `${key}_`;

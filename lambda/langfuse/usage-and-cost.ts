@@ -4,6 +4,7 @@
  * price table, else absent: an unknown model gets no cost rather than a guess.
  */
 import { findLlmPrice, type LlmPrice } from '../../lib/config/llm-prices';
+import { boundedMemo } from './bounded-memo';
 import type { LlmCall, LlmUsage } from './llm-call';
 
 /** Langfuse usage types, as in its default model definitions (`input_cache_read`, `input_cache_creation`). */
@@ -47,10 +48,22 @@ export function costFromPrice(usage: LlmUsage, price: LlmPrice): UsageDetails {
   return details;
 }
 
+/** Price lookups per table, remembered per model id (matching runs several regular expressions). */
+const lookups = new WeakMap<readonly LlmPrice[], (model: string) => LlmPrice | undefined>();
+
+function priceOf(model: string, prices: readonly LlmPrice[]): LlmPrice | undefined {
+  let lookup = lookups.get(prices);
+  if (lookup === undefined) {
+    lookup = boundedMemo((name) => findLlmPrice(name, prices));
+    lookups.set(prices, lookup);
+  }
+  return lookup(model);
+}
+
 /** The logged cost, or the price-table cost, or nothing. */
 export function costDetails(call: LlmCall, prices: readonly LlmPrice[]): UsageDetails | undefined {
   if (call.costUsd !== undefined) return { [USAGE_KEYS.total]: usd(call.costUsd) };
   if (call.usage === undefined) return undefined;
-  const price = findLlmPrice(call.model, prices);
+  const price = priceOf(call.model, prices);
   return price === undefined ? undefined : costFromPrice(call.usage, price);
 }
