@@ -141,6 +141,8 @@ export class LogForwarder extends Construct {
       role: this.role,
       logGroup: props.logGroup,
       environment,
+      // Whatever the code's options say, these hold: local esbuild only (never Docker), minified with source maps
+      // (read at run time through NODE_OPTIONS), and the runtime's own AWS SDK.
       bundling: {
         ...props.code.bundling,
         forceDockerBundling: false,
