@@ -148,6 +148,8 @@ async function forwardEvents<P>(run: Run<P>, events: readonly SourceLogEvent[], 
   const { destination, metrics } = run;
   const toPark: ParkRequest<P>[] = [];
   const prepared: P[] = [];
+  let suppressedInPrepare = 0;
+  destination.begin?.();
   for (const event of events) {
     metrics.add(METRIC.received);
     try {
@@ -155,6 +157,9 @@ async function forwardEvents<P>(run: Run<P>, events: readonly SourceLogEvent[], 
       if (result.kind === 'payloads' && result.payloads.length > 0) {
         metrics.add(run.matchedMetric);
         prepared.push(...result.payloads);
+      } else if (result.kind === 'suppressed') {
+        metrics.add(run.matchedMetric);
+        suppressedInPrepare++;
       }
     } catch (error) {
       // A bug in preparation must not lose the event: keep it whole, to be prepared again after a fix.
@@ -162,8 +167,9 @@ async function forwardEvents<P>(run: Run<P>, events: readonly SourceLogEvent[], 
       toPark.push({ message: parked(run, `prepare failed: ${describe(error)}`, attempt, { kind: 'event', event }) });
     }
   }
+  metrics.add(METRIC.suppressed, suppressedInPrepare);
   let payloads = prepared;
-  if (destination.finalize && prepared.length > 0) {
+  if (destination.finalize) {
     try {
       payloads = destination.finalize(prepared);
       metrics.add(METRIC.suppressed, Math.max(0, prepared.length - payloads.length));
@@ -277,19 +283,19 @@ async function consumeRetryQueue<P>(run: Run<P>, records: readonly SqsRecordLike
   return { batchItemFailures };
 }
 
-/** Redaction happens here, before a destination sees anything; JSON lines are read once and handed over parsed. */
+/**
+ * Redaction happens here, before a destination sees anything. A JSON line is read first and redacted value by value
+ * (strings unescaped, so an escaped quote or newline cannot hide a secret from the rules), then handed over parsed;
+ * its text is re-written only when something was redacted. Any other line is redacted as text.
+ */
 function cleaned(redactor: Redactor, event: SourceLogEvent): SourceLogEvent {
-  const message = redactor.text(event.message);
-  const extractedFields = event.extractedFields ? redactFields(redactor, event.extractedFields) : undefined;
-  const parsed = readJsonObject(message);
+  const parsed = readJsonObject(event.message);
   const json = parsed ? redactor.json(parsed) : undefined;
-  return {
-    ...event,
-    // A structural redaction (a secret key holding an object) must show in the text too.
-    message: json && json !== parsed ? JSON.stringify(json) : message,
-    ...(extractedFields ? { extractedFields } : {}),
-    ...(json ? { json } : {}),
-  };
+  const message = json ? (json === parsed ? event.message : JSON.stringify(json)) : redactor.text(event.message);
+  const out: { -readonly [K in keyof SourceLogEvent]: SourceLogEvent[K] } = { ...event, message };
+  if (event.extractedFields) out.extractedFields = redactFields(redactor, event.extractedFields);
+  if (json) out.json = json;
+  return out;
 }
 
 function redactFields(redactor: Redactor, fields: Readonly<Record<string, string>>): Record<string, string> {

@@ -14,6 +14,11 @@ import type { JsonObject, JsonValue } from './types';
 export const REDACTED = '[REDACTED]';
 const marker = (kind: string) => `[REDACTED:${kind}]`;
 
+/** No secret any rule knows is shorter than this (`a@b.io`); shorter strings skip the rules. */
+const MIN_SECRET_CHARS = 6;
+/** JSON keys at least this long are run through the text rules (the shortest key format we know is 20 characters). */
+const KEY_WORTH_REDACTING_CHARS = 20;
+
 /** Longest value the key=value rule redacts in one piece; a longer one is cut at this length and still redacted. */
 export const MAX_REDACTED_VALUE_CHARS = 4096;
 
@@ -230,6 +235,7 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
   const rules = [...TEXT_RULES, ...extra];
 
   const text = (value: string): string => {
+    if (value.length < MIN_SECRET_CHARS) return value;
     let out = value;
     for (const rule of rules) out = rule.apply(out);
     return out;
@@ -246,19 +252,22 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     }
     let copy: JsonObject | undefined;
     const keys = Object.keys(value);
-    keys.forEach((key, index) => {
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index];
       const child = value[key];
       const next = isSecretKey(key) && child !== null && child !== '' && child !== marker('secret') ? marker('secret') : walk(child);
-      if (next === child) {
+      // Keys are data too (maps keyed by e-mail address or token); only long or addressed ones can hold a secret.
+      const nextKey = key.length >= KEY_WORTH_REDACTING_CHARS || key.includes('@') ? text(key) : key;
+      if (next === child && nextKey === key) {
         if (copy) setOwn(copy, key, child);
-        return;
+        continue;
       }
       if (!copy) {
         copy = {};
-        for (const earlier of keys.slice(0, index)) setOwn(copy, earlier, value[earlier]);
+        for (let earlier = 0; earlier < index; earlier++) setOwn(copy, keys[earlier], value[keys[earlier]]);
       }
-      setOwn(copy, key, next);
-    });
+      setOwn(copy, nextKey, next);
+    }
     return copy ?? value;
   };
 

@@ -44,7 +44,14 @@ export interface ForwarderContext {
 /** The result of preparing one log event for a destination. */
 export type Prepared<P> =
   | { readonly kind: 'payloads'; readonly payloads: readonly P[] }
-  | { readonly kind: 'skip'; readonly reason: string };
+  | { readonly kind: 'skip'; readonly reason: string }
+  /**
+   * Additive: the event was taken but not turned into a payload because the batch already holds enough like it
+   * (storm suppression decided in `prepare`, before the cost of building the payload). The pipeline counts it as
+   * matched and suppressed; the destination accounts for it in what it sends (e.g. a count on the last payload, in
+   * `finalize`).
+   */
+  | { readonly kind: 'suppressed' };
 
 /** What happened to each payload of a delivery attempt. */
 export interface DeliveryReport<P> {
@@ -73,6 +80,8 @@ export interface Destination<P> {
   readonly name: string;
   /** Classify and map one (already redacted where the policy says so) event into zero or more payloads. */
   prepare(event: SourceLogEvent, context: ForwarderContext): Prepared<P>;
+  /** Additive, optional: called before the first `prepare` of each batch (reset per-batch state). */
+  begin?(): void;
   /** Optional batch step over everything prepared in one invocation (e.g. storm suppression). */
   finalize?(payloads: P[]): P[];
   /** Send payloads; must respect the deadline and never throw for delivery failures. */
@@ -90,6 +99,8 @@ export interface Destination<P> {
  * Additive notes (pipeline side):
  * - Payloads `P` must survive JSON.stringify/JSON.parse unchanged: the retry queue parks them as JSON and the same
  *   function re-delivers them after reading them back.
- * - `SourceLogEvent.json`, `JsonValue`, `JsonObject`, `DeliveryFailure`, `matchedMetricName` and `payloadId` were
- *   added; nothing was removed or renamed.
+ * - `SourceLogEvent.json`, `JsonValue`, `JsonObject`, `DeliveryFailure`, `matchedMetricName`, `payloadId`,
+ *   `begin` and the `suppressed` kind of `Prepared` were added; nothing was removed or renamed.
+ * - Per batch the pipeline calls `begin`, then `prepare` for each event, then `finalize` once (also when nothing was
+ *   prepared), then `deliver`.
  */

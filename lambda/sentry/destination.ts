@@ -2,10 +2,11 @@ import type { Redactor } from '../pipeline/redact';
 import { readJsonObject } from '../pipeline/safe-json';
 import type { Destination } from '../pipeline/types';
 import { classify } from './classify';
-import { toSentryEvent } from './map-event';
+import { fingerprintOf } from './fingerprint';
+import { serviceOf, timestampSecondsOf, toSentryEvent } from './map-event';
 import type { SentryEvent } from './sentry-event';
 import type { SentryTransport } from './sentry-transport';
-import { capPerFingerprint } from './storm-cap';
+import { createStormCap, fingerprintKey } from './storm-cap';
 
 export interface SentryDestinationOptions {
   readonly transport: SentryTransport;
@@ -22,15 +23,22 @@ export function createSentryDestination(options: SentryDestinationOptions): Dest
     const parsed = readJsonObject(text);
     return parsed ? options.redactor.json(parsed) : undefined;
   };
+  const cap = createStormCap(options.maxEventsPerFingerprint);
   return {
     name: 'sentry',
     matchedMetricName: 'ErrorsDetected',
+    begin: () => cap.reset(),
     prepare(event, context) {
       const error = classify(event, readEmbeddedJson);
       if (!error) return { kind: 'skip', reason: 'not an error' };
-      return { kind: 'payloads', payloads: [toSentryEvent(error, event, context, { forwarderRelease: options.forwarderRelease })] };
+      const fingerprint = fingerprintOf(error, serviceOf(error, event));
+      const key = fingerprintKey(fingerprint);
+      if (!cap.admit(key, timestampSecondsOf(error, event))) return { kind: 'suppressed' };
+      const sentryEvent = toSentryEvent(error, event, context, { forwarderRelease: options.forwarderRelease, fingerprint });
+      cap.sent(key, sentryEvent);
+      return { kind: 'payloads', payloads: [sentryEvent] };
     },
-    finalize: (events) => capPerFingerprint(events, options.maxEventsPerFingerprint),
+    finalize: (events) => cap.settle(events),
     deliver: (events, deadline) => options.transport.deliver(events, deadline),
     payloadId: (event) => event.event_id,
   };

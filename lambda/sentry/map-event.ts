@@ -19,68 +19,99 @@ const MAX_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
 export interface MapOptions {
   /** The forwarder's own release (SENTRY_RELEASE), sent as a tag; the event's `release` is only ever the log's. */
   readonly forwarderRelease?: string;
+  /** The fingerprint, when the caller already computed it (the storm cap needs it first). */
+  readonly fingerprint?: string[];
 }
 
-export function toSentryEvent(error: DetectedError, source: SourceLogEvent, context: ForwarderContext, options: MapOptions = {}): SentryEvent {
-  const group = parseLogGroupName(source.logGroup, LOG_TYPES);
-  const service = error.service ?? group?.resourceName ?? source.logGroup;
-  const functionName = error.functionName ?? (group?.type === 'lambda' ? group.resourceName : undefined);
-  const framesOmitted = error.exceptions.reduce((sum, e) => sum + Math.max(0, e.frames.length - MAX_FRAMES), 0);
-  const tags: Record<string, string> = {
-    environment: context.environment,
-    service,
-    log_type: group?.type ?? 'unknown',
-    log_group: source.logGroup,
-    log_stream: source.logStream,
-    region: context.region,
-    account: source.account,
-    ...(error.requestId ? { request_id: error.requestId } : {}),
-    ...(functionName ? { function_name: functionName } : {}),
-    ...(options.forwarderRelease ? { forwarder_release: options.forwarderRelease } : {}),
-  };
-  for (const key of Object.keys(tags)) tags[key] = tagValue(tags[key]);
-  return {
-    event_id: eventIdFor(source.logGroup, source.logStream, source.id),
-    timestamp: timestampSeconds(error.timestamp, source.timestamp),
-    platform: error.platform,
-    level: error.level,
-    ...(error.logger ? { logger: error.logger.slice(0, MAX_TYPE_CHARS) } : {}),
-    environment: context.environment,
-    ...(error.release ? { release: error.release.slice(0, MAX_TAG_VALUE_CHARS) } : {}),
-    logentry: { formatted: clip(error.message || firstLine(source.message), MAX_MESSAGE_CHARS) },
-    ...(error.exceptions.length > 0 ? { exception: { values: error.exceptions.map((e) => toException(e, error.level === 'fatal')) } } : {}),
-    fingerprint: fingerprintOf(error, service),
-    tags,
-    ...(error.userId ? { user: { id: error.userId.slice(0, MAX_TAG_VALUE_CHARS) } } : {}),
-    extra: {
-      'log.format': error.format,
-      'cloudwatch.event_id': source.id,
-      'cloudwatch.timestamp': new Date(source.timestamp).toISOString(),
-      ...(error.traceId ? { trace_id: error.traceId } : {}),
-      ...(framesOmitted > 0 ? { frames_omitted: framesOmitted } : {}),
-    },
-    sdk: FORWARDER_SDK,
-  };
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** A batch comes from one log group: read its name once, not per event. */
+const parsedGroups = new Map<string, ReturnType<typeof parseLogGroupName>>();
+const MAX_CACHED_GROUPS = 1000;
+
+function groupOf(logGroup: string) {
+  let parsed = parsedGroups.get(logGroup);
+  if (parsed === undefined && !parsedGroups.has(logGroup)) {
+    if (parsedGroups.size >= MAX_CACHED_GROUPS) parsedGroups.clear();
+    parsed = parseLogGroupName(logGroup, LOG_TYPES);
+    parsedGroups.set(logGroup, parsed);
+  }
+  return parsed;
 }
 
-function toException(exception: ExceptionInfo, unhandled: boolean): SentryException {
-  const frames = exception.frames.slice(-MAX_FRAMES);
-  return {
-    type: clip(exception.type || 'Error', MAX_TYPE_CHARS),
-    value: clip(exception.value, MAX_MESSAGE_CHARS),
-    ...(exception.module ? { module: clip(exception.module, MAX_TYPE_CHARS) } : {}),
-    ...(frames.length > 0 ? { stacktrace: { frames } } : {}),
-    mechanism: { type: 'cloudwatch-logs', handled: !unhandled },
-  };
+/** The service an event belongs to: what the line says, else the resource name in the group's name. */
+export function serviceOf(error: DetectedError, source: SourceLogEvent): string {
+  return error.service ?? groupOf(source.logGroup)?.resourceName ?? source.logGroup;
 }
 
-function timestampSeconds(fromLog: number | undefined, fromCloudWatch: number): number {
-  const ms = fromLog !== undefined && Number.isFinite(fromLog) && Math.abs(fromLog - fromCloudWatch) <= MAX_CLOCK_SKEW_MS ? fromLog : fromCloudWatch;
+/** The log's own time, unless it is more than a day from CloudWatch's (a misread); in seconds, as Sentry wants. */
+export function timestampSecondsOf(error: DetectedError, source: SourceLogEvent): number {
+  const fromLog = error.timestamp;
+  const ms = fromLog !== undefined && Number.isFinite(fromLog) && Math.abs(fromLog - source.timestamp) <= MAX_CLOCK_SKEW_MS ? fromLog : source.timestamp;
   return ms / 1000;
 }
 
+export function toSentryEvent(error: DetectedError, source: SourceLogEvent, context: ForwarderContext, options: MapOptions = {}): SentryEvent {
+  const group = groupOf(source.logGroup);
+  const service = serviceOf(error, source);
+  const functionName = error.functionName ?? (group?.type === 'lambda' ? group.resourceName : undefined);
+  const tags: Record<string, string> = {
+    environment: tagValue(context.environment),
+    service: tagValue(service),
+    log_type: group?.type ?? 'unknown',
+    log_group: tagValue(source.logGroup),
+    log_stream: tagValue(source.logStream),
+    region: tagValue(context.region),
+    account: tagValue(source.account),
+  };
+  if (error.requestId) tags.request_id = tagValue(error.requestId);
+  if (functionName) tags.function_name = tagValue(functionName);
+  if (options.forwarderRelease) tags.forwarder_release = tagValue(options.forwarderRelease);
+
+  const extra: Record<string, string | number> = {
+    'log.format': error.format,
+    'cloudwatch.event_id': source.id,
+    'cloudwatch.timestamp': new Date(source.timestamp).toISOString(),
+  };
+  if (error.traceId) extra.trace_id = error.traceId;
+  let framesOmitted = 0;
+  for (const exception of error.exceptions) framesOmitted += Math.max(0, exception.frames.length - MAX_FRAMES);
+  if (framesOmitted > 0) extra.frames_omitted = framesOmitted;
+
+  const event: Mutable<SentryEvent> = {
+    event_id: eventIdFor(source.logGroup, source.logStream, source.id),
+    timestamp: timestampSecondsOf(error, source),
+    platform: error.platform,
+    level: error.level,
+    environment: context.environment,
+    logentry: { formatted: clip(error.message || firstLine(source.message), MAX_MESSAGE_CHARS) },
+    fingerprint: options.fingerprint ?? fingerprintOf(error, service),
+    tags,
+    extra,
+    sdk: FORWARDER_SDK,
+  };
+  if (error.logger) event.logger = error.logger.slice(0, MAX_TYPE_CHARS);
+  if (error.release) event.release = error.release.slice(0, MAX_TAG_VALUE_CHARS);
+  if (error.exceptions.length > 0) event.exception = { values: error.exceptions.map((e) => toException(e, error.level === 'fatal')) };
+  if (error.userId) event.user = { id: error.userId.slice(0, MAX_TAG_VALUE_CHARS) };
+  return event;
+}
+
+function toException(exception: ExceptionInfo, unhandled: boolean): SentryException {
+  const frames = exception.frames.length > MAX_FRAMES ? exception.frames.slice(-MAX_FRAMES) : exception.frames;
+  const out: Mutable<SentryException> = {
+    type: clip(exception.type || 'Error', MAX_TYPE_CHARS),
+    value: clip(exception.value, MAX_MESSAGE_CHARS),
+    mechanism: { type: 'cloudwatch-logs', handled: !unhandled },
+  };
+  if (exception.module) out.module = clip(exception.module, MAX_TYPE_CHARS);
+  if (frames.length > 0) out.stacktrace = { frames };
+  return out;
+}
+
 function tagValue(value: string): string {
-  return value.replace(/[\r\n\t]+/g, ' ').slice(0, MAX_TAG_VALUE_CHARS);
+  const flat = value.length > MAX_TAG_VALUE_CHARS ? value.slice(0, MAX_TAG_VALUE_CHARS) : value;
+  return /[\r\n\t]/.test(flat) ? flat.replace(/[\r\n\t]+/g, ' ') : flat;
 }
 
 function clip(text: string, max: number): string {
@@ -88,5 +119,6 @@ function clip(text: string, max: number): string {
 }
 
 function firstLine(text: string): string {
-  return text.split('\n', 1)[0];
+  const end = text.indexOf('\n');
+  return end < 0 ? text : text.slice(0, end);
 }

@@ -1,30 +1,62 @@
 import type { SentryEvent } from './sentry-event';
 
 /**
- * Error storms: at most `maxPerFingerprint` events per fingerprint per invocation reach Sentry. The rest are not
- * dropped silently: their number is added to the last event sent for that fingerprint as `extra.suppressed`, and
- * the pipeline counts them in the Suppressed metric.
+ * Error storms: at most `maxPerFingerprint` events per fingerprint per batch reach Sentry. The rest are not dropped
+ * silently: their number is added to the last event sent for that fingerprint as `extra.suppressed` (with the time
+ * of the last one suppressed), and the pipeline counts them in the Suppressed metric. The decision is taken before
+ * an event is built, so a storm costs a classification per line, not a full event.
  */
-export function capPerFingerprint(events: readonly SentryEvent[], maxPerFingerprint: number): SentryEvent[] {
-  const sent = new Map<string, { count: number; lastIndex: number; suppressed: number; lastSuppressedAt: number }>();
-  const kept: SentryEvent[] = [];
-  for (const event of events) {
-    const key = event.fingerprint.join('\u0000');
-    const seen = sent.get(key);
-    if (!seen) {
-      sent.set(key, { count: 1, lastIndex: kept.push(event) - 1, suppressed: 0, lastSuppressedAt: 0 });
-    } else if (seen.count < maxPerFingerprint) {
-      seen.count++;
-      seen.lastIndex = kept.push(event) - 1;
-    } else {
-      seen.suppressed++;
-      seen.lastSuppressedAt = Math.max(seen.lastSuppressedAt, event.timestamp);
-    }
-  }
-  for (const { lastIndex, suppressed, lastSuppressedAt } of sent.values()) {
-    if (suppressed === 0) continue;
-    const last = kept[lastIndex];
-    kept[lastIndex] = { ...last, extra: { ...last.extra, suppressed, suppressed_until: new Date(lastSuppressedAt * 1000).toISOString() } };
-  }
-  return kept;
+export interface StormCap {
+  /** Starts a batch. */
+  reset(): void;
+  /** Whether one more event with this fingerprint may be sent; when not, it is counted. */
+  admit(fingerprintKey: string, timestampSeconds: number): boolean;
+  /** Remembers the event built for an admitted fingerprint (the last one carries the count). */
+  sent(fingerprintKey: string, event: SentryEvent): void;
+  /** The batch's events with the counts attached; ends the batch. */
+  settle(events: readonly SentryEvent[]): SentryEvent[];
+}
+
+interface Tally {
+  admitted: number;
+  last?: SentryEvent;
+  suppressed: number;
+  lastSuppressedAt: number;
+}
+
+export function fingerprintKey(fingerprint: readonly string[]): string {
+  return fingerprint.join('\u0000');
+}
+
+export function createStormCap(maxPerFingerprint: number): StormCap {
+  let tallies = new Map<string, Tally>();
+  return {
+    reset: () => {
+      tallies = new Map();
+    },
+    admit: (key, timestampSeconds) => {
+      const tally = tallies.get(key) ?? { admitted: 0, suppressed: 0, lastSuppressedAt: 0 };
+      tallies.set(key, tally);
+      if (tally.admitted < maxPerFingerprint) {
+        tally.admitted++;
+        return true;
+      }
+      tally.suppressed++;
+      tally.lastSuppressedAt = Math.max(tally.lastSuppressedAt, timestampSeconds);
+      return false;
+    },
+    sent: (key, event) => {
+      const tally = tallies.get(key);
+      if (tally) tally.last = event;
+    },
+    settle: (events) => {
+      const counted = new Map<SentryEvent, SentryEvent>();
+      for (const { last, suppressed, lastSuppressedAt } of tallies.values()) {
+        if (!last || suppressed === 0) continue;
+        counted.set(last, { ...last, extra: { ...last.extra, suppressed, suppressed_until: new Date(lastSuppressedAt * 1000).toISOString() } });
+      }
+      tallies = new Map();
+      return counted.size === 0 ? [...events] : events.map((event) => counted.get(event) ?? event);
+    },
+  };
 }

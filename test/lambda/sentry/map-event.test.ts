@@ -5,7 +5,9 @@ import { classify } from '../../../lambda/sentry/classify';
 import { eventIdFor } from '../../../lambda/sentry/event-id';
 import { fingerprintOf, normaliseMessage } from '../../../lambda/sentry/fingerprint';
 import { MAX_FRAMES, toSentryEvent } from '../../../lambda/sentry/map-event';
-import { capPerFingerprint } from '../../../lambda/sentry/storm-cap';
+import { createSentryDestination } from '../../../lambda/sentry/destination';
+import type { SentryEvent } from '../../../lambda/sentry/sentry-event';
+import { createSentryTransport } from '../../../lambda/sentry/sentry-transport';
 import { ERROR_FIXTURES, NODE_STACK } from '../../fixtures/logs/error-lines';
 
 const redactor = createRedactor();
@@ -115,21 +117,42 @@ describe('fingerprint', () => {
 });
 
 describe('storm cap', () => {
-  const storm = (n: number, message = 'ERROR db pool exhausted') =>
-    Array.from({ length: n }, (_, i) => mapped(message, { id: String(i), timestamp: Date.UTC(2026, 10, 21, 9, 30, i) }));
+  /** One batch through the destination's own prepare/finalize, as the pipeline runs it. */
+  function batch(messages: Array<{ message: string; second: number }>, max = 10) {
+    const destination = createSentryDestination({ transport: createSentryTransport({ dsn: async () => undefined, concurrency: 1 }), redactor, maxEventsPerFingerprint: max });
+    destination.begin!();
+    const prepared: SentryEvent[] = [];
+    let suppressed = 0;
+    for (const [i, { message, second }] of messages.entries()) {
+      const result = destination.prepare(source(message, { id: String(i), timestamp: Date.UTC(2026, 10, 21, 9, 30, second) }), context);
+      if (result.kind === 'payloads') prepared.push(...result.payloads);
+      if (result.kind === 'suppressed') suppressed++;
+    }
+    return { sent: destination.finalize!(prepared), suppressed };
+  }
+  const storm = (n: number, message = 'ERROR db pool exhausted') => Array.from({ length: n }, (_, second) => ({ message, second }));
 
   test('sends the first N per fingerprint and counts the rest into the last one sent', () => {
-    const events = [...storm(25), ...storm(3, 'ERROR other thing')];
-    const kept = capPerFingerprint(events, 10);
-    expect(kept).toHaveLength(13);
-    const pool = kept.filter((e) => e.logentry.formatted.includes('pool'));
+    const { sent, suppressed } = batch([...storm(25), ...storm(3, 'ERROR other thing')]);
+    expect(suppressed).toBe(15);
+    expect(sent).toHaveLength(13);
+    const pool = sent.filter((e) => e.logentry.formatted.includes('pool'));
     expect(pool.slice(0, 9).every((e) => e.extra.suppressed === undefined)).toBe(true);
     expect(pool[9].extra).toMatchObject({ suppressed: 15, suppressed_until: '2026-11-21T09:30:24.000Z' });
-    expect(kept.filter((e) => e.logentry.formatted.includes('other')).every((e) => e.extra.suppressed === undefined)).toBe(true);
-    expect(events[9].extra.suppressed).toBeUndefined();
+    expect(sent.filter((e) => e.logentry.formatted.includes('other')).every((e) => e.extra.suppressed === undefined)).toBe(true);
+  });
+
+  test('starts afresh with every batch', () => {
+    const destination = createSentryDestination({ transport: createSentryTransport({ dsn: async () => undefined, concurrency: 1 }), redactor, maxEventsPerFingerprint: 1 });
+    for (let run = 0; run < 2; run++) {
+      destination.begin!();
+      expect(destination.prepare(source('ERROR same'), context).kind).toBe('payloads');
+      expect(destination.prepare(source('ERROR same', { id: '2' }), context).kind).toBe('suppressed');
+      destination.finalize!([]);
+    }
   });
 
   test('is deterministic, so a re-delivered batch sends the same event ids', () => {
-    expect(capPerFingerprint(storm(12), 5).map((e) => e.event_id)).toEqual(capPerFingerprint(storm(12), 5).map((e) => e.event_id));
+    expect(batch(storm(12), 5).sent.map((e) => e.event_id)).toEqual(batch(storm(12), 5).sent.map((e) => e.event_id));
   });
 });
