@@ -80,5 +80,6 @@ function ownLogGroupPlan(env: ResolvedEnvironment, name: string): PlannedLogGrou
     sentry: 'disabled',
     langfuse: 'disabled',
     sentryErrorLinesOnly: false,
+    deletionProtection: env.logGroupDeletionProtection,
   };
 }

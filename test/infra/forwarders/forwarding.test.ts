@@ -146,6 +146,8 @@ describe.each(DESTINATIONS)('the %s forwarder', (destination) => {
     expect(group.Properties.RetentionInDays).toBe(prod.resolved.retention.lambda);
     expect(group.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [keyId, 'Arn'] });
     expect(group.DeletionPolicy).toBe('Retain');
+    expect(prod.resolved.logGroupDeletionProtection).toBe(true);
+    expect(group.Properties.DeletionProtectionEnabled).toBe(true);
     // Its own errors are not forwarded anywhere: the forwarder would feed on itself.
     expect(tagsOf(group)).toMatchObject({ LogType: 'lambda', SentrySync: 'disabled', LangfuseSync: 'disabled' });
     // The stateless stack creates no group (and the runtime's never-expiring default is never used).
@@ -212,6 +214,63 @@ describe.each(DESTINATIONS)('the %s forwarder', (destination) => {
       SourceAccount: { Ref: 'AWS::AccountId' },
       SourceArn: { 'Fn::Join': ['', ['arn:aws:logs:ap-northeast-2:', { Ref: 'AWS::AccountId' }, ':log-group:*']] },
     });
+  });
+});
+
+describe('settings passed to the functions', () => {
+  test('each function gets exactly its settings: environment, retry queue, redaction, destination knobs, its ciphertext', () => {
+    const variables = (d: ForwarderDestination) => Object.keys(functionOf(d)[1].Properties.Environment.Variables).sort();
+    const shared = ['LOGS_ENVIRONMENT', 'NODE_OPTIONS', 'REDACT_EXTRA_PATTERNS', 'RETRY_MAX_RECEIVES', 'RETRY_QUEUE_URL'];
+    expect(variables('sentry')).toEqual(
+      [...shared, 'MAX_EVENTS_PER_FINGERPRINT', 'SENTRY_DSN_CIPHERTEXT', 'SENTRY_ENVIRONMENT'].sort(),
+    );
+    expect(variables('langfuse')).toEqual(
+      [...shared, 'LANGFUSE_BASE_URL', 'LANGFUSE_CONTENT_POLICY', 'LANGFUSE_ENVIRONMENT', 'LANGFUSE_PUBLIC_KEY', 'LANGFUSE_SECRET_KEY_CIPHERTEXT'].sort(),
+    );
+    expect(functionOf('sentry')[1].Properties.Environment.Variables).toMatchObject({
+      SENTRY_ENVIRONMENT: 'prod',
+      LOGS_ENVIRONMENT: 'prod',
+      MAX_EVENTS_PER_FINGERPRINT: '10',
+      REDACT_EXTRA_PATTERNS: '[]',
+    });
+    expect(functionOf('langfuse')[1].Properties.Environment.Variables).toMatchObject({
+      LANGFUSE_ENVIRONMENT: 'prod',
+      LANGFUSE_BASE_URL: 'https://cloud.langfuse.com',
+      LANGFUSE_PUBLIC_KEY: PUBLIC_KEY,
+      LANGFUSE_CONTENT_POLICY: 'hash',
+    });
+  });
+
+  test('releases, the fingerprint cap, sizing and extra redaction patterns come from the environment config', () => {
+    const app = testApp({ 'aws:cdk:bundling-stacks': [] });
+    const { environment } = buildEnvironment('dev', {
+      app,
+      config: {
+        redactionPatterns: ['CUST-[0-9]{6}', 'acct_[A-Za-z0-9]{12}'],
+        sentry: { release: 'api@2026.11.3', maxEventsPerFingerprint: 3, memoryMiB: 512, timeoutSeconds: 120, reservedConcurrency: 4 },
+        langfuse: { publicKey: PUBLIC_KEY, release: 'llm-gateway@7', baseUrl: 'https://langfuse.internal.example.com' },
+      },
+      secrets: TEST_SECRETS,
+    });
+    const fns = Object.values(Template.fromStack(environment.forwarding!).findResources('AWS::Lambda::Function'));
+    const byName = new Map(fns.map((f) => [f.Properties.FunctionName, f.Properties]));
+    const sentry = byName.get('central-logging-dev-sentry-forwarder')!;
+    expect(sentry).toMatchObject({ MemorySize: 512, Timeout: 120, ReservedConcurrentExecutions: 4 });
+    expect(sentry.Environment.Variables).toMatchObject({
+      SENTRY_RELEASE: 'api@2026.11.3',
+      MAX_EVENTS_PER_FINGERPRINT: '3',
+      REDACT_EXTRA_PATTERNS: '["CUST-[0-9]{6}","acct_[A-Za-z0-9]{12}"]',
+    });
+    const langfuse = byName.get('central-logging-dev-langfuse-forwarder')!;
+    expect(langfuse.Environment.Variables).toMatchObject({
+      LANGFUSE_RELEASE: 'llm-gateway@7',
+      LANGFUSE_BASE_URL: 'https://langfuse.internal.example.com',
+      REDACT_EXTRA_PATTERNS: '["CUST-[0-9]{6}","acct_[A-Za-z0-9]{12}"]',
+    });
+    // dev destroys what it removes, queues included; a longer timeout lengthens the retry queue's visibility.
+    const queues = Object.values(Template.fromStack(environment.forwarding!).findResources('AWS::SQS::Queue'));
+    expect(queues.every((q) => q.DeletionPolicy === 'Delete')).toBe(true);
+    expect(queues.map((q) => q.Properties.VisibilityTimeout)).toContain(720);
   });
 });
 
