@@ -1,10 +1,15 @@
 import { App, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { PROJECT_STACK_PREFIX } from './config/environment-config';
 import { PlannedLogGroup, ResolvedEnvironment } from './config/resolve';
+import { deployForwarders } from './forwarders/deploy-forwarders';
 import { assignShards } from './sharding/stack-ledger';
+import { ForwardingStack } from './stacks/forwarding-stack';
 import { LogGroupsStack, MAX_GROUPS_PER_SHARD } from './stacks/log-groups-stack';
 import { LogWiringStack } from './stacks/log-wiring-stack';
 import { LoggingCoreStack } from './stacks/logging-core-stack';
+
+/** Builds a stack of the environment from the id and the common props it is given. */
+export type StackFactory<T extends Stack> = (scope: App, id: string, props: StackProps) => T;
 
 export interface LoggingEnvironmentProps {
   readonly environment: ResolvedEnvironment;
@@ -28,6 +33,8 @@ export class LoggingEnvironment {
   /** The ledger entries after this synth: commit them (see `stack-ledger.json`). */
   public readonly ledger: Readonly<Record<string, number>>;
   public readonly stacks: Stack[] = [];
+  /** The Sentry/Langfuse forwarders' stack; undefined when the environment deploys neither. */
+  public readonly forwarding?: ForwardingStack;
 
   constructor(app: App, props: LoggingEnvironmentProps) {
     const env = props.environment;
@@ -74,6 +81,7 @@ export class LoggingEnvironment {
     this.prefix = prefix;
     this.shardOf = assignment.shardOf;
     this.shardStacks = new Map(shards.map(([shard], i) => [shard, this.logGroupShards[i]]));
+    this.forwarding = deployForwarders(this);
   }
 
   /**
@@ -96,6 +104,19 @@ export class LoggingEnvironment {
     stack.addDependency(this.shardStacks.get(shard)!);
     this.wiring.set(shard, stack);
     return stack;
+  }
+
+  /**
+   * Adds a stateless stack to the environment (forwarders, monitoring): same account and region, common tags,
+   * termination protection, named `<prefix>-<suffix>`.
+   */
+  public addStatelessStack<T extends Stack>(suffix: string, description: string, create: StackFactory<T>): T {
+    return this.addStack(suffix, description, create);
+  }
+
+  private addStack<T extends Stack>(suffix: string, description: string, create: StackFactory<T>): T {
+    const env = this.environment;
+    return this.track(create(this.app, `${this.prefix}-${suffix}`, this.stackProps(`${env.project} ${env.name}: ${description}`)));
   }
 
   /** The wiring stacks created so far, in shard order. */
