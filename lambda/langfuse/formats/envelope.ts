@@ -3,7 +3,7 @@
  * the request's trace id, who asked. One reader for all formats, with the spellings seen in practice
  * (snake_case, camelCase, Powertools' `xray_trace_id`).
  */
-import type { LlmError } from '../llm-call';
+import type { LlmCall, LlmError } from '../llm-call';
 import {
   anyTimeToNs,
   count,
@@ -23,23 +23,16 @@ export interface ParseContext {
   readonly eventTimeNs: bigint;
 }
 
-export interface Envelope {
+/** The call's context fields as the envelope carries them, plus the raw timing and the log's own span id. */
+export interface Envelope
+  extends Pick<
+    LlmCall,
+    'traceId' | 'requestId' | 'sessionId' | 'userId' | 'apiKeyId' | 'service' | 'operation' | 'provider' | 'environment' | 'release' | 'level' | 'statusCode'
+  > {
   readonly startNs?: bigint;
   readonly durationNs?: bigint;
   readonly endNs?: bigint;
-  readonly traceId?: string;
   readonly spanId?: string;
-  readonly requestId?: string;
-  readonly sessionId?: string;
-  readonly userId?: string;
-  readonly apiKeyId?: string;
-  readonly service?: string;
-  readonly operation?: string;
-  readonly provider?: string;
-  readonly environment?: string;
-  readonly release?: string;
-  readonly level?: string;
-  readonly statusCode?: number;
   readonly tags: string[];
   readonly metadata: JsonRecord;
 }
@@ -85,6 +78,25 @@ export function readEnvelope(source: JsonRecord): Envelope {
     tags: readTags(source['tags']),
     metadata: record(source['metadata']) ?? {},
   };
+}
+
+/** The call's context fields straight from the envelope, for parsers to spread into their call. */
+export function contextOf(envelope: Envelope) {
+  return {
+    traceId: envelope.traceId,
+    sourceSpanId: envelope.spanId,
+    requestId: envelope.requestId,
+    sessionId: envelope.sessionId,
+    userId: envelope.userId,
+    apiKeyId: envelope.apiKeyId,
+    service: envelope.service,
+    operation: envelope.operation,
+    environment: envelope.environment,
+    release: envelope.release,
+    tags: envelope.tags,
+    statusCode: envelope.statusCode,
+    level: envelope.level,
+  } satisfies Partial<LlmCall>;
 }
 
 function firstTime(source: JsonRecord, keys: readonly string[]): bigint | undefined {

@@ -10,12 +10,13 @@ import { LLM_FORMATS, type LlmError, type ParseResult } from '../llm-call';
 import { callTimes, finiteCost, type ParseContext } from './envelope';
 import {
   count,
+  durationMsToNs,
+  epochMsToNs,
   epochNsToNs,
   exclusiveUsage,
   firstCount,
   isoToNs,
   isRecord,
-  msToNs,
   num,
   record,
   tags,
@@ -138,12 +139,12 @@ function spanTimes(span: JsonRecord, fallbackNs: bigint): { startNs: bigint; end
   if (otlpStart !== undefined) return callTimes({ startNs: otlpStart, endNs: epochNsToNs(span['endTimeUnixNano']) }, fallbackNs);
   const pythonStart = isoToNs(span['start_time']);
   if (pythonStart !== undefined) return callTimes({ startNs: pythonStart, endNs: isoToNs(span['end_time']) }, fallbackNs);
-  // The JS ConsoleSpanExporter prints microseconds.
+  // The JS ConsoleSpanExporter prints microseconds (start and duration).
   const micros = num(span['timestamp']);
-  if (micros !== undefined && micros > 1e14) {
-    const startNs = msToNs(micros / 1000);
+  const jsStart = micros !== undefined && micros > 1e14 ? epochMsToNs(micros / 1000) : undefined;
+  if (jsStart !== undefined) {
     const duration = num(span['duration']);
-    return callTimes({ startNs, durationNs: duration !== undefined && duration >= 0 ? msToNs(duration / 1000) : undefined }, fallbackNs);
+    return callTimes({ startNs: jsStart, durationNs: duration === undefined ? undefined : durationMsToNs(duration / 1000) }, fallbackNs);
   }
   return callTimes({}, fallbackNs);
 }

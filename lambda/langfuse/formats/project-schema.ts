@@ -3,7 +3,7 @@
  * read field by field as the schema documents them.
  */
 import { LLM_FORMATS, type ParseResult } from '../llm-call';
-import { callTimes, finiteCost, isErrorLevel, isFailureStatus, readEnvelope, readError, type ParseContext } from './envelope';
+import { callTimes, contextOf, finiteCost, isErrorLevel, isFailureStatus, readEnvelope, readError, type ParseContext } from './envelope';
 import { count, exclusiveUsage, modelParameters, record, text, type JsonRecord } from './fields';
 
 export const PROJECT_SCHEMA_ID = 'llm-call/v1';
@@ -25,17 +25,7 @@ export function parseProjectSchema(line: JsonRecord, context: ParseContext): Par
       model,
       provider: envelope.provider,
       ...callTimes(envelope, context.eventTimeNs),
-      traceId: envelope.traceId,
-      sourceSpanId: envelope.spanId,
-      requestId: envelope.requestId,
-      sessionId: envelope.sessionId,
-      userId: envelope.userId,
-      apiKeyId: envelope.apiKeyId,
-      service: envelope.service,
-      operation: envelope.operation,
-      environment: envelope.environment,
-      release: envelope.release,
-      tags: envelope.tags,
+      ...contextOf(envelope),
       modelParameters: modelParameters(line['model_parameters']),
       // The schema documents cached_tokens as a subset of prompt_tokens (OpenAI's convention).
       usage: exclusiveUsage({
@@ -46,10 +36,8 @@ export function parseProjectSchema(line: JsonRecord, context: ParseContext): Par
         promptIncludesCache: true,
       }),
       costUsd: finiteCost(line['cost_usd']),
-      statusCode: envelope.statusCode,
       error,
       failed: error !== undefined || isFailureStatus(envelope.statusCode) || isErrorLevel(envelope.level),
-      level: envelope.level,
       input: line['request'],
       output: line['response'],
       metadata: envelope.metadata,

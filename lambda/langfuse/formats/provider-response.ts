@@ -5,7 +5,7 @@
  * only say how to read their own objects.
  */
 import type { LlmCall, LlmFormat, LlmUsage, ModelParameterValue, ParseResult } from '../llm-call';
-import { callTimes, finiteCost, isErrorLevel, isFailureStatus, readEnvelope, type ParseContext } from './envelope';
+import { callTimes, contextOf, finiteCost, isErrorLevel, isFailureStatus, readEnvelope, type ParseContext } from './envelope';
 import { isRecord, MODEL_PARAMETER_KEYS, modelParameters, record, text, type JsonRecord } from './fields';
 
 export interface LoggedExchange {
@@ -52,27 +52,16 @@ export function buildProviderCall(exchange: LoggedExchange, reading: ProviderRea
     model,
     provider: envelope.provider ?? reading.provider,
     ...times,
-    traceId: envelope.traceId,
-    sourceSpanId: envelope.spanId,
-    requestId: envelope.requestId,
-    sessionId: envelope.sessionId,
+    ...contextOf(envelope),
     userId: envelope.userId ?? text(request?.['user']),
-    apiKeyId: envelope.apiKeyId,
-    service: envelope.service,
-    operation: envelope.operation,
-    environment: envelope.environment,
-    release: envelope.release,
-    tags: envelope.tags,
     modelParameters: {
       ...modelParameters(request, MODEL_PARAMETER_KEYS),
       ...reading.modelParameters,
     },
     usage: reading.usage,
     costUsd: finiteCost(line['cost_usd'] ?? line['costUsd']),
-    statusCode: envelope.statusCode,
     error: reading.error,
     failed,
-    level: envelope.level,
     input: reading.input ?? requestContent(request),
     output: reading.output,
     metadata: { ...envelope.metadata, ...reading.metadata },

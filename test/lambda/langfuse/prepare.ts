@@ -39,6 +39,6 @@ export function logEvent(message: string, overrides: Partial<SourceLogEvent> = {
 
 export function preparedPayload(destination: Destination<LangfusePayload>, message: string, overrides: Partial<SourceLogEvent> = {}): LangfusePayload {
   const result = destination.prepare(logEvent(message, overrides), FORWARDER_CONTEXT);
-  if (result.kind !== 'payloads') throw new Error(`skipped: ${result.reason}`);
+  if (result.kind !== 'payloads') throw new Error(result.kind === 'skip' ? `skipped: ${result.reason}` : result.kind);
   return result.payloads[0]!;
 }
