@@ -26,7 +26,23 @@ export function readJsonObject(text: string): JsonObject | undefined {
     return undefined;
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
-  return bound(parsed, 0) as JsonObject;
+  // Almost every line is within bounds: check without copying, copy (and cut) only the rare one that is not.
+  return (withinBounds(parsed, 0) ? parsed : bound(parsed, 0)) as JsonObject;
+}
+
+function withinBounds(value: unknown, depth: number): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (depth >= MAX_JSON_DEPTH) return false;
+  if (Array.isArray(value)) {
+    if (value.length > MAX_JSON_BREADTH) return false;
+    for (const item of value) if (!withinBounds(item, depth + 1)) return false;
+    return true;
+  }
+  let count = 0;
+  for (const key in value) {
+    if (++count > MAX_JSON_BREADTH || !withinBounds((value as Record<string, unknown>)[key], depth + 1)) return false;
+  }
+  return true;
 }
 
 /** Copies `value` with depth and breadth limits applied; a within-bounds value comes back structurally equal. */

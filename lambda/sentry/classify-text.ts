@@ -20,6 +20,7 @@ export type ReadEmbeddedJson = (text: string) => JsonObject | undefined;
 const NODE_PREFIX = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)\t(\S+)\t([A-Z]+)\t([\s\S]*)$/;
 const PYTHON_PREFIX = /^\[([A-Z]+)\]\t(\S+)\t(\S+)\t([\s\S]*)$/;
 const PYTHON_UNHANDLED = /^\[(ERROR|CRITICAL)\] ([\s\S]*)$/;
+const RUNTIME_REPORT_START = /^(?:Invoke Error|Uncaught Exception|Unhandled Promise Rejection)/;
 const RUNTIME_REPORT = /^(Invoke Error|Uncaught Exception|Unhandled Promise Rejection)\s*(\{[\s\S]*\})\s*$/;
 const TIMED_OUT = /Task timed out after ([\d.]+) seconds/;
 const RUNTIME_EXITED = /Runtime exited with error: ([^\n]*)/;
@@ -99,7 +100,8 @@ function unwrap(message: string): Envelope {
 /** What the Lambda runtime itself reports: invoke errors, crashes, timeouts, failed imports. */
 function lambdaRuntimeFailure(envelope: Envelope, readJson: ReadEmbeddedJson): DetectedError | undefined {
   const base = { format: LOG_FORMATS.lambdaText, ...(envelope.timestamp !== undefined ? { timestamp: envelope.timestamp } : {}), ...requestIdOf(envelope) };
-  const report = RUNTIME_REPORT.exec(envelope.body);
+  const body = envelope.body;
+  const report = RUNTIME_REPORT_START.test(body) ? RUNTIME_REPORT.exec(body) : null;
   if (report) {
     const json = readJson(report[2]);
     const found = json ? lambdaRuntimeError(json) : undefined;
@@ -114,11 +116,12 @@ function lambdaRuntimeFailure(envelope: Envelope, readJson: ReadEmbeddedJson): D
       };
     }
   }
-  const timedOut = TIMED_OUT.exec(envelope.body);
+  const timedOut = body.includes('Task timed out') ? TIMED_OUT.exec(body) : null;
   if (timedOut) {
     return { ...base, level: 'error', platform: envelope.platform, message: timedOut[0], exceptions: [{ type: 'Sandbox.Timedout', value: timedOut[0], frames: [] }] };
   }
-  const exited = RUNTIME_EXITED.exec(envelope.body);
+  if (!body.includes('Runtime.') && !body.includes('Runtime exited')) return undefined;
+  const exited = body.includes('Runtime exited') ? RUNTIME_EXITED.exec(body) : null;
   if (exited) {
     const type = RUNTIME_ERROR_TYPE.exec(envelope.body)?.[1] ?? 'Runtime.ExitError';
     return { ...base, level: 'fatal', platform: envelope.platform, message: exited[0], exceptions: [{ type, value: exited[1].trim(), frames: [] }] };
@@ -175,7 +178,9 @@ function withEnvelope(inner: DetectedError, envelope: Envelope): DetectedError {
 }
 
 function requestIdOf(envelope: Envelope): { requestId?: string } {
-  const id = envelope.requestId ?? REQUEST_ID.exec(envelope.body)?.[1];
+  if (envelope.requestId) return { requestId: envelope.requestId };
+  const body = envelope.body;
+  const id = body.includes('RequestId') || /^\d{4}-/.test(body) ? REQUEST_ID.exec(body)?.[1] : undefined;
   return id ? { requestId: id } : {};
 }
 

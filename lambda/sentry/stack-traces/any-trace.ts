@@ -1,8 +1,13 @@
 import type { ExceptionInfo, Platform } from '../detected-error';
 import { isGoPanic, parseGoPanic } from './go';
-import { isJavaFrameLine, parseJavaStack } from './java';
+import { parseJavaStack } from './java';
 import { parsePythonTraceback, TRACEBACK_HEADER } from './python';
-import { isV8FrameLine, parseV8Stack } from './v8';
+import { parseV8Stack } from './v8';
+
+/** Cheap whole-text tests that decide which parser to run (each parser then reads line by line). */
+const INDENTED_AT = /\n[ \t]+at /;
+const JAVA_FRAME = /\n[ \t]+at (?:[\w.$-]+(?:@[\w.-]+)?\/)?[\w$.]+\.[\w$<>-]+\([^)\n]*\)[ \t]*(?:~?\[[^\]\n]*\])?[ \t]*(?:\r?\n|$)/;
+const V8_FRAME = /\n[ \t]+at [^\n]*?(?::\d+:\d+\)?|\((?:native|<anonymous>|index \d+)\))[ \t]*(?:\)\s+\{)?(?:\r?\n|$)/;
 
 export interface ParsedTrace {
   readonly platform: Platform;
@@ -19,12 +24,13 @@ export function parseAnyTrace(text: string, fallback?: { type: string; value: st
     const exceptions = parseGoPanic(text);
     if (exceptions) return { platform: 'go', exceptions };
   }
-  const lines = text.split(/\r?\n/, 400);
-  if (lines.some(isJavaFrameLine) && !lines.some(isV8FrameLine)) {
+  if (!INDENTED_AT.test(text)) return undefined;
+  const v8 = V8_FRAME.test(text);
+  if (!v8 && JAVA_FRAME.test(text)) {
     const exceptions = parseJavaStack(text);
     if (exceptions) return { platform: 'java', exceptions };
   }
-  if (lines.some(isV8FrameLine)) {
+  if (v8) {
     const exceptions = parseV8Stack(text);
     if (exceptions) return { platform: 'node', exceptions };
   }

@@ -12,10 +12,6 @@ const FRAME = /^\s*at\s+(?:[\w.$-]+(?:@[\w.-]+)?\/)?((?:[\w$]+\.)*[\w$]+)\.([\w$
 const CAUSED_BY = /^\s*Caused by:\s*(.*)$/;
 const SUPPRESSED = /^\s+Suppressed:\s/;
 
-export function isJavaFrameLine(line: string): boolean {
-  return FRAME.test(line);
-}
-
 export function javaFrame(className: string, method: string, location: string): StackFrame {
   const [file, line] = location.split(':');
   return {

@@ -16,16 +16,12 @@ const EXCEPTION_LINE = /^([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)(?::\s?(.*))?$/;
 const MARKER_LINE = /^\s*[~^]+\s*$/;
 
 export function parsePythonFrameLine(file: string, lineno: string, fn: string | undefined, source?: string): StackFrame {
-  const module = file.endsWith('.py') ? shortPath(file).replace(/\.py$/, '').replace(/\//g, '.') : undefined;
-  return {
-    ...(fn ? { function: fn.trim() } : {}),
-    abs_path: file,
-    filename: shortPath(file),
-    ...(module ? { module } : {}),
-    lineno: Number(lineno),
-    ...(source ? { context_line: source.trim() } : {}),
-    in_app: isInApp('python', file),
-  };
+  const filename = shortPath(file);
+  const frame: { -readonly [K in keyof StackFrame]: StackFrame[K] } = { abs_path: file, filename, lineno: Number(lineno), in_app: isInApp('python', file) };
+  if (fn) frame.function = fn.trim();
+  if (file.endsWith('.py')) frame.module = filename.slice(0, -3).replace(/\//g, '.');
+  if (source) frame.context_line = source.trim();
+  return frame;
 }
 
 /** Splits `pkg.mod.Type: message` into module, type and value. */

@@ -7,30 +7,58 @@ import { isInApp, shortPath } from './in-app';
  */
 
 const HEADER = /^(?:Uncaught )?((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*(?:Error|Exception|Rejection)|Error|[A-Z][\w$]*\.[A-Z][\w$]+)(?: \[([A-Z0-9_]+)\])?(?::\s?([\s\S]*))?$/;
-const FRAME_LINE = /^\s*at\s+(.*)$/;
-const CALL_SITE = /^(?:(async)\s+)?(?:(.*?)\s+\()?(.*?)(?::(\d+))?(?::(\d+))?\)?$/;
+/** `    at ` then something ending in `:line:col`, `:line:col)` or a bracketed native location. */
+const FRAME_END = /:\d+:\d+\)?\s*$|\((?:native|<anonymous>|index \d+)\)\s*$/;
 
 export function isV8FrameLine(line: string): boolean {
-  return /^\s+at\s+\S/.test(line) && (/:\d+:\d+\)?\s*$/.test(line) || /\((?:native|<anonymous>|index \d+)\)\s*$/.test(line));
+  const at = line.indexOf('at ');
+  return at > 0 && line.trimStart().startsWith('at ') && FRAME_END.test(line);
 }
 
+/**
+ * One `at` line: `at fn (path:line:col)`, `at async fn (path:line:col)`, `at path:line:col`, `at fn (native)`.
+ * Read by position rather than one large regular expression: it runs for every frame of every error.
+ */
 export function parseV8Frame(line: string): StackFrame | undefined {
-  const at = FRAME_LINE.exec(line);
-  if (!at) return undefined;
-  const site = CALL_SITE.exec(at[1].trim());
-  if (!site) return undefined;
-  const [, , fn, location, lineno, colno] = site;
-  const path = location ?? '';
-  const isPath = lineno !== undefined || /^(?:native|<anonymous>)$/.test(path);
-  const functionName = fn ?? (isPath ? undefined : path);
-  const absPath = isPath ? path.replace(/^file:\/\//, '') : undefined;
-  return {
-    ...(functionName ? { function: functionName.replace(/^new /, '') } : {}),
-    ...(absPath ? { abs_path: absPath, filename: shortPath(absPath) } : {}),
-    ...(lineno ? { lineno: Number(lineno) } : {}),
-    ...(colno ? { colno: Number(colno) } : {}),
-    in_app: isInApp('node', absPath, functionName),
-  };
+  let rest = line.trim();
+  if (!rest.startsWith('at ')) return undefined;
+  rest = rest.slice(3).trim();
+  if (rest.startsWith('async ')) rest = rest.slice(6);
+  let functionName: string | undefined;
+  let location = rest;
+  if (rest.endsWith(')')) {
+    const open = rest.lastIndexOf(' (');
+    if (open >= 0) {
+      functionName = rest.slice(0, open);
+      location = rest.slice(open + 2, -1);
+    }
+  }
+  let lineno: number | undefined;
+  let colno: number | undefined;
+  const lastColon = location.lastIndexOf(':');
+  const column = lastColon > 0 ? Number(location.slice(lastColon + 1)) : NaN;
+  if (Number.isInteger(column)) {
+    const before = location.lastIndexOf(':', lastColon - 1);
+    const lineNumber = before > 0 ? Number(location.slice(before + 1, lastColon)) : NaN;
+    if (Number.isInteger(lineNumber)) {
+      lineno = lineNumber;
+      colno = column;
+      location = location.slice(0, before);
+    }
+  }
+  const isPath = lineno !== undefined;
+  if (!isPath && functionName === undefined && !/^(?:native|<anonymous>)$/.test(location)) functionName = location;
+  const frame: { -readonly [K in keyof StackFrame]: StackFrame[K] } = { in_app: true };
+  if (functionName) frame.function = functionName.startsWith('new ') ? functionName.slice(4) : functionName;
+  if (isPath) {
+    const absPath = location.startsWith('file://') ? location.slice(7) : location;
+    frame.abs_path = absPath;
+    frame.filename = shortPath(absPath);
+    frame.lineno = lineno;
+    frame.colno = colno;
+  }
+  frame.in_app = isInApp('node', frame.abs_path, functionName);
+  return frame;
 }
 
 /** Parses a stack string; undefined when it is not a V8 trace. */

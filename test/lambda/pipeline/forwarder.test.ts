@@ -135,6 +135,35 @@ describe('createForwarderHandler', () => {
     expect(seen[1].message).toBe('ERROR password=[REDACTED:secret]');
   });
 
+  test('redacts JSON values unescaped: a quoted secret or an address after a newline cannot hide', async () => {
+    const { handler, seen } = setUp();
+    const line = JSON.stringify({ level: 'error', msg: 'login failed: password="hunter2"', note: 'user\nbob@example.com', 'jane@example.com': 1 });
+    await handler(subscriptionEvent({ events: [{ message: line }] }), lambdaContext());
+    expect(seen[0].json).toEqual({ level: 'error', msg: 'login failed: password="[REDACTED:secret]"', note: 'user\n[REDACTED:email]', '[REDACTED:email]': 1 });
+    expect(JSON.parse(seen[0].message)).toEqual(seen[0].json);
+  });
+
+  test('counts events a destination suppresses in prepare as matched and suppressed', async () => {
+    const lines = lineDestination();
+    const emf: Array<Record<string, unknown>> = [];
+    let begun = 0;
+    const capped: Destination<LinePayload> = {
+      ...lines.destination,
+      begin: () => void begun++,
+      prepare: (event, context) => (event.message.includes('again') ? { kind: 'suppressed' } : lines.destination.prepare(event, context)),
+    };
+    const handler = createForwarderHandler(capped, {
+      context: { environment: 'prod', region: 'eu-west-1' },
+      redactor: createRedactor(),
+      retryQueue: createSqsRetryQueue(sqs.queueUrl),
+      logger: createLogger({ service: 't', sink: () => undefined }),
+      metricsSink: (line) => emf.push(JSON.parse(line)),
+    });
+    const summary = await handler(subscriptionEvent({ events: [{ message: 'ERROR once' }, { message: 'ERROR again' }, { message: 'ERROR again' }] }), lambdaContext());
+    expect(summary).toMatchObject({ received: 3, matched: 3, sent: 1, suppressed: 2 });
+    expect(begun).toBe(1);
+  });
+
   test('parks what could not be delivered, with reason and delay, and still succeeds', async () => {
     const { handler, failIds, metric } = setUp();
     const event = subscriptionEvent({ events: [{ message: 'ERROR one' }, { message: 'ERROR two' }] });
