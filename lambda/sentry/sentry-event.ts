@@ -1,20 +1,12 @@
-import type { SentryLevel } from './detected-error';
+import type { SentryLevel, StackFrame } from './detected-error';
 
 /**
  * The subset of Sentry's event payload we send (validated in tests against getsentry/sentry-data-schemas'
  * `relay/event.schema.json`). Plain JSON, so it can be parked in the retry queue and read back unchanged.
  */
 
-export interface SentryFrame {
-  readonly function?: string;
-  readonly abs_path?: string;
-  readonly filename?: string;
-  readonly module?: string;
-  readonly lineno?: number;
-  readonly colno?: number;
-  readonly context_line?: string;
-  readonly in_app: boolean;
-}
+/** The classifiers' frames are already in Sentry's frame shape. */
+export type SentryFrame = StackFrame;
 
 export interface SentryException {
   readonly type: string;

@@ -32,6 +32,8 @@ export interface SqsStandIn {
   receiveAsLambdaEvent(maxMessages?: number): SQSEvent;
   /** Applies a consumer's partial batch response: failures return to the queue (or its DLQ), the rest are deleted. */
   settle(event: SQSEvent, response: { batchItemFailures: Array<{ itemIdentifier: string }> } | undefined, maxReceiveCount: number): void;
+  /** Empties the queue, its dead letters and the call log, and clears scripted failures. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -147,7 +149,37 @@ export async function startSqsStandIn(): Promise<SqsStandIn> {
         else messages.push(message);
       }
     },
+    reset: () => {
+      messages.length = 0;
+      deadLetters.length = 0;
+      calls.length = 0;
+      failCalls = 0;
+      refuse = undefined;
+      inFlight.clear();
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/**
+ * For a Jest suite: one stand-in for the suite, the SDK pointed at it, emptied before each test. Returns a getter
+ * (the stand-in exists only once `beforeAll` has run).
+ */
+export function sqsStandInPerSuite(): () => SqsStandIn {
+  let standIn: SqsStandIn | undefined;
+  let restore: (() => void) | undefined;
+  beforeAll(async () => {
+    standIn = await startSqsStandIn();
+    restore = useSqsStandIn(standIn);
+  });
+  afterAll(async () => {
+    restore?.();
+    await standIn?.close();
+  });
+  beforeEach(() => standIn?.reset());
+  return () => {
+    if (!standIn) throw new Error('the SQS stand-in starts in beforeAll');
+    return standIn;
   };
 }
 

@@ -4,7 +4,7 @@ import { createRedactor } from '../../../lambda/pipeline/redact';
 import { createSqsRetryQueue, decodeParkedMessage, type ParkedMessage } from '../../../lambda/pipeline/retry-queue';
 import type { Deadline, Destination, SourceLogEvent } from '../../../lambda/pipeline/types';
 import { encodeAwsLogsData, subscriptionEvent, CONTROL_MESSAGE } from '../../fixtures/logs/cloudwatch-payload';
-import { startSqsStandIn, useSqsStandIn, type SqsStandIn } from '../../support/sqs-stand-in';
+import { sqsStandInPerSuite, type SqsStandIn } from '../../support/sqs-stand-in';
 
 /**
  * The pipeline with a minimal destination that behaves like a real one: it takes ERROR lines, keys payloads by
@@ -68,20 +68,10 @@ function lineDestination() {
 const lambdaContext = (remainingMs = 60_000) => ({ awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef', getRemainingTimeInMillis: () => remainingMs });
 
 describe('createForwarderHandler', () => {
+  const standIn = sqsStandInPerSuite();
   let sqs: SqsStandIn;
-  let restore: () => void;
-  beforeAll(async () => {
-    sqs = await startSqsStandIn();
-    restore = useSqsStandIn(sqs);
-  });
-  afterAll(async () => {
-    restore();
-    await sqs.close();
-  });
   beforeEach(() => {
-    sqs.messages.length = 0;
-    sqs.deadLetters.length = 0;
-    sqs.failNextCalls(0);
+    sqs = standIn();
   });
 
   function setUp(options: { maxReceives?: number } = {}) {

@@ -12,7 +12,7 @@ import {
   toSqsSafeJson,
   type ParkedMessage,
 } from '../../../lambda/pipeline/retry-queue';
-import { startSqsStandIn, useSqsStandIn, type SqsStandIn } from '../../support/sqs-stand-in';
+import { sqsStandInPerSuite, type SqsStandIn } from '../../support/sqs-stand-in';
 
 const message = (payload: unknown, reason = 'HTTP 503 from sentry'): ParkedMessage<unknown> => ({
   v: PARKED_FORMAT_VERSION,
@@ -83,20 +83,10 @@ describe('batching within SQS limits', () => {
 });
 
 describe('parking through the SQS API', () => {
+  const standIn = sqsStandInPerSuite();
   let sqs: SqsStandIn;
-  let restore: () => void;
-  beforeAll(async () => {
-    sqs = await startSqsStandIn();
-    restore = useSqsStandIn(sqs);
-  });
-  afterAll(async () => {
-    restore();
-    await sqs.close();
-  });
   beforeEach(() => {
-    sqs.messages.length = 0;
-    sqs.calls.length = 0;
-    sqs.refuseEntries(undefined);
+    sqs = standIn();
   });
 
   test('sends 23 messages as 3 SendMessageBatch calls, with delays', async () => {
