@@ -125,6 +125,13 @@ export const TEXT_RULES: readonly TextRule[] = [
   ),
 ];
 
+/**
+ * One test that every built-in rule's own pre-check implies (a superset of all of them, case-insensitive), so the
+ * many short strings of a JSON line that hold nothing cost one scan. Strings of 40+ characters always run every rule
+ * (the AWS secret key rule has no cheaper pre-check than its own scan).
+ */
+const ANY_RULE_MAY_MATCH = /PRIVATE KEY|cookie|authori[sz]ation|pass|pwd|secret|token|key|credential|signature|auth|dsn|bearer|basic|sk-|pk-lf-|sntry|gh[pousr]_|github_pat_|xox|A[BCGIKNPRS][A-Z]A|eyJ|@|\d(?:[ -]?\d){12}/i;
+
 /** Words that make a key worth a closer look; `isSecretKey` decides. */
 const SECRET_WORD = /password|passwd|passphrase|pwd|secret|token|api[_-]?key|cookie|credential|private[_-]?key|access[_-]?key|signature|auth|sentry_key|dsn/gi;
 /** From a key's first character: the key, an optional closing quote, `=` or `:`, and the value. */
@@ -232,12 +239,12 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
   const extra = (options.extraPatterns ?? []).map((pattern) =>
     regexRule('custom', new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`), () => marker('custom')),
   );
-  const rules = [...TEXT_RULES, ...extra];
 
   const text = (value: string): string => {
     if (value.length < MIN_SECRET_CHARS) return value;
     let out = value;
-    for (const rule of rules) out = rule.apply(out);
+    if (value.length >= AWS_SECRET_KEY_LENGTH || ANY_RULE_MAY_MATCH.test(value)) for (const rule of TEXT_RULES) out = rule.apply(out);
+    for (const rule of extra) out = rule.apply(out);
     return out;
   };
 
