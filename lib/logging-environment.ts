@@ -1,12 +1,17 @@
 import { App, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { PROJECT_STACK_PREFIX } from './config/environment-config';
 import { PlannedLogGroup, ResolvedEnvironment } from './config/resolve';
+import { deployArchive } from './archive/deploy-archive';
+import { ProjectLogGroup } from './data-protection/project-log-group';
 import { deployForwarders } from './forwarders/deploy-forwarders';
 import { assignShards } from './sharding/stack-ledger';
 import { ForwardingStack } from './stacks/forwarding-stack';
 import { LogGroupsStack, MAX_GROUPS_PER_SHARD } from './stacks/log-groups-stack';
 import { LogWiringStack } from './stacks/log-wiring-stack';
 import { LoggingCoreStack } from './stacks/logging-core-stack';
+import { deployMonitoring } from './monitoring/deploy-monitoring';
+import { ArchiveStack } from './stacks/archive-stack';
+import { MonitoringStack } from './stacks/monitoring-stack';
 
 /** Builds a stack of the environment from the id and the common props it is given. */
 export type StackFactory<T extends Stack> = (scope: App, id: string, props: StackProps) => T;
@@ -35,6 +40,10 @@ export class LoggingEnvironment {
   public readonly stacks: Stack[] = [];
   /** The Sentry/Langfuse forwarders' stack; undefined when the environment deploys neither. */
   public readonly forwarding?: ForwardingStack;
+  /** The archive of `exportEnabled` groups (stateful); undefined when no group is archived. */
+  public readonly archive?: ArchiveStack;
+  /** Alarms, alarm topic, dashboard, Contributor Insights rules (stateless). */
+  public readonly monitoring: MonitoringStack;
 
   constructor(app: App, props: LoggingEnvironmentProps) {
     const env = props.environment;
@@ -53,6 +62,17 @@ export class LoggingEnvironment {
         environment: env,
       }),
     );
+    // The groups' data-protection policies name this group: it must exist (stateful, before the shards) whenever one does.
+    if (env.logGroups.some((g) => g.dataProtection)) {
+      new ProjectLogGroup(this.core, 'DataProtectionFindings', {
+        logGroupName: env.dataProtection.findingsLogGroup,
+        retentionDays: env.retention.audit,
+        purpose: 'data-protection-findings',
+        encryptionKey: this.core.logsKey,
+        removalPolicy: env.removalPolicy,
+        deletionProtection: env.logGroupDeletionProtection,
+      });
+    }
 
     const assignment = assignShards(
       env.logGroups.map((g) => g.name),
@@ -82,6 +102,8 @@ export class LoggingEnvironment {
     this.shardOf = assignment.shardOf;
     this.shardStacks = new Map(shards.map(([shard], i) => [shard, this.logGroupShards[i]]));
     this.forwarding = deployForwarders(this);
+    this.archive = deployArchive(this);
+    this.monitoring = deployMonitoring(this, { forwarding: this.forwarding, archive: this.archive });
   }
 
   /**
@@ -111,6 +133,11 @@ export class LoggingEnvironment {
    * termination protection, named `<prefix>-<suffix>`.
    */
   public addStatelessStack<T extends Stack>(suffix: string, description: string, create: StackFactory<T>): T {
+    return this.addStack(suffix, description, create);
+  }
+
+  /** Adds a stateful stack (e.g. the archive bucket), with the same env, tags and termination protection. */
+  public addStatefulStack<T extends Stack>(suffix: string, description: string, create: StackFactory<T>): T {
     return this.addStack(suffix, description, create);
   }
 

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { AlarmScope, AlarmTargets } from './alarm-targets';
+import { ERROR_EVENTS_METRIC, ERROR_EVENTS_NAMESPACE } from './error-events-filter';
 import { acrossModels, llmErrorRate, llmMetric } from './llm-metrics';
 import { AlarmThresholdName, AlarmThresholds } from './monitoring-config';
 import { SavedQueryId } from './saved-query-hints';
@@ -150,19 +151,25 @@ export const ALARM_TABLE: readonly AlarmRow[] = [
   },
   {
     id: 'ErrorEventsAnomaly',
-    scope: 'errorsGroup',
+    scope: 'errors',
     kind: 'anomaly',
-    what: "Events arriving in an errors group, against CloudWatch's learned band (anomaly detection)",
+    what: "Events arriving in all errors groups together, against CloudWatch's learned band (anomaly detection)",
     threshold: 'errorAnomalyStdDevs',
-    metric: (group) => logsIncomingEvents(group.name),
-    label: (group) => group.name,
+    metric: () =>
+      new cloudwatch.Metric({
+        namespace: ERROR_EVENTS_NAMESPACE,
+        metricName: ERROR_EVENTS_METRIC,
+        statistic: 'Sum',
+        period: FIVE_MINUTES,
+        label: 'Error events',
+      }),
     comparison: GREATER_THAN_UPPER_THRESHOLD,
     stdDevs: (t) => t.errorAnomalyStdDevs,
     evaluationPeriods: 3,
     datapointsToAlarm: 2,
-    happened: (group) => `Errors of ${group.service} ${group.resourceName} rose above their usual band (${group.name}).`,
-    queries: ['errors/top-error-patterns', 'errors/recent-errors'],
-    todo: () => 'Compare with the last deploy; the Sentry issue of the top pattern has the stack trace.',
+    happened: (target) => `Errors across the ${target.errorsGroupNames.length} errors groups rose above their usual band.`,
+    queries: ['errors/error-rate-by-service', 'errors/top-error-patterns'],
+    todo: () => 'The first query shows which service; compare with its last deploy. The Sentry issue of the top pattern has the stack trace.',
   },
   {
     id: 'ErrorEventsCeiling',

@@ -28,6 +28,11 @@ export interface LlmTrafficTarget {
   readonly llmGroupNames: readonly string[];
 }
 
+/** The environment's `errors` groups as a whole (one anomaly model for all). */
+export interface ErrorsTarget {
+  readonly errorsGroupNames: readonly string[];
+}
+
 /** A Contributor Insights rule counting calls per user, with the token of its name. */
 export interface UserBurstTarget {
   readonly plan: PlannedUserBurstRule;
@@ -38,6 +43,7 @@ export interface UserBurstTarget {
 export interface AlarmTargets {
   readonly llm: LlmTrafficTarget;
   readonly userBurst: UserBurstTarget;
+  readonly errors: ErrorsTarget;
   readonly errorsGroup: PlannedLogGroup;
   readonly forwarder: ForwarderHealthTarget;
   readonly archive: ArchiveHealthTarget;

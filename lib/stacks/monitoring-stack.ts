@@ -24,7 +24,7 @@ export interface MonitoringStackProps extends StackProps {
 
 /**
  * Stateless: the environment's alarm topic, its environment-wide alarms (LLM anomalies, per-user bursts on
- * Contributor Insights rules, forwarder health, archive delivery), and its dashboard. The per-group alarms of
+ * Contributor Insights rules, the errors anomaly band, forwarder health, archive delivery), and its dashboard. The per-group alarms of
  * `errors` groups live in the groups' wiring stacks (they scale with the catalogue, and must not move between
  * stacks); the dashboard shows them by name.
  */
@@ -55,6 +55,7 @@ export class MonitoringStack extends Stack {
     const context: AlarmContext = { ...this.alarmContext, topic: this.topic.topic };
 
     const llmGroupNames = env.logGroups.filter((g) => g.type === 'llm').map((g) => g.name);
+    const errorsGroups = env.logGroups.filter((g) => g.type === 'errors');
     const rules = planUserBurstRules(env.name, llmGroupNames).map(
       (plan) => new UserBurstRule(this, `UserBurst-${plan.row.id}-${plan.part}`, plan),
     );
@@ -63,13 +64,13 @@ export class MonitoringStack extends Stack {
     const alarms = [
       ...createAlarms(this, table, 'llm', llmGroupNames.length > 0 ? [{ llmGroupNames }] : [], context),
       ...createAlarms(this, table, 'userBurst', rules.map((rule) => ({ plan: rule.plan, ruleName: rule.ruleName })), context),
+      ...createAlarms(this, table, 'errors', errorsGroups.length > 0 ? [{ errorsGroupNames: errorsGroups.map((g) => g.name) }] : [], context),
       ...createAlarms(this, table, 'forwarder', forwarders, context),
       ...createAlarms(this, table, 'archive', props.archive ? [props.archive] : [], context),
     ];
     this.alarms = alarms;
 
     // The errors groups' alarms, by name (they are created in the wiring stacks).
-    const errorsGroups = env.logGroups.filter((g) => g.type === 'errors');
     const groupAlarms = alarmNames(table, 'errorsGroup', errorsGroups, env.name).map((name) =>
       cloudwatch.Alarm.fromAlarmArn(
         this,

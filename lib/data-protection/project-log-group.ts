@@ -4,13 +4,15 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { RetentionDays } from '../config/log-types';
 
-export interface DataProtectionFindingsLogGroupProps {
-  /** The group's name (`DATA_PROTECTION_FINDINGS_LOG_GROUP`). */
+export interface ProjectLogGroupProps {
+  /** A name that follows the convention, with the project as service (`/aws/central-logging/<name>/<type>`). */
   readonly logGroupName: string;
-  /** The audit tier of the environment. */
+  /** The tier of its type in the environment. */
   readonly retentionDays: RetentionDays;
   /** The environment's logs key. */
   readonly encryptionKey: kms.IKey;
+  /** What writes to it (`Purpose` tag). */
+  readonly purpose: string;
   /** @default 'retain' */
   readonly removalPolicy?: 'retain' | 'destroy';
   /** CloudWatch's deletion protection. @default false */
@@ -18,14 +20,14 @@ export interface DataProtectionFindingsLogGroupProps {
 }
 
 /**
- * The audit group that receives the findings of every data-protection policy of the environment: which group, which
- * identifier, when (never the matched value itself). Stateful, so it lives with the logs key and exists before any
- * policy names it.
+ * A log group the project itself writes to (data-protection findings, the archive's delivery errors): encrypted
+ * with the logs key, kept for its tier, protected like the catalogue's groups. It carries no `LogType` tag: it is
+ * not part of the catalogue (the synth summary and the audit count only those).
  */
-export class DataProtectionFindingsLogGroup extends Construct {
+export class ProjectLogGroup extends Construct {
   public readonly logGroup: logs.LogGroup;
 
-  constructor(scope: Construct, id: string, props: DataProtectionFindingsLogGroupProps) {
+  constructor(scope: Construct, id: string, props: ProjectLogGroupProps) {
     super(scope, id);
     this.logGroup = new logs.LogGroup(this, 'Resource', {
       logGroupName: props.logGroupName,
@@ -34,8 +36,7 @@ export class DataProtectionFindingsLogGroup extends Construct {
       removalPolicy: (props.removalPolicy ?? 'retain') === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
       deletionProtectionEnabled: props.deletionProtection || undefined,
     });
-    // No LogType tag: the project's own groups are not part of the catalogue (synth summary, audit).
     Tags.of(this.logGroup).add('RetentionDays', String(props.retentionDays));
-    Tags.of(this.logGroup).add('Purpose', 'data-protection-findings');
+    Tags.of(this.logGroup).add('Purpose', props.purpose);
   }
 }
