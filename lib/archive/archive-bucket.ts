@@ -49,7 +49,8 @@ export class ArchiveBucket extends Construct {
       enforceSSL: true,
       minimumTLSVersion: 1.2,
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // No object ownership here: S3 log delivery is granted by bucket policy or, without the
+      // `@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy` flag, by the ACL that needs ObjectWriter; CDK picks.
       versioned: true,
       removalPolicy: RemovalPolicy.RETAIN,
       // Who read the archive matters as long as the archive does.

@@ -1,3 +1,7 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { ConfigError } from '../../../lib/config/config-error';
 import { ENVIRONMENTS } from '../../../lib/config/environments';
@@ -163,6 +167,13 @@ describe('archive settings', () => {
       ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 3653 } } },
       LifecycleConfiguration: { Rules: [Match.objectLike({ Transitions: [{ StorageClass: 'GLACIER_IR', TransitionInDays: 30 }], ExpirationInDays: 3653 })] },
     });
+  });
+
+  test('builds without the feature flags of cdk.json too (bin/app.ts run directly)', () => {
+    const app = new App({ outdir: fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-bare-')) });
+    const { environment } = buildEnvironment('prod', { app });
+    expect(() => app.synth()).not.toThrow();
+    Template.fromStack(environment.archive!).hasResourceProperties('AWS::S3::Bucket', { ObjectLockEnabled: true });
   });
 
   test('no archive stack where nothing is exported', () => {
