@@ -201,7 +201,7 @@ export const ALARM_TABLE: readonly AlarmRow[] = [
     happened: (f) => `Log events meant for ${f.destination} reached the dead-letter queue: they were not delivered.`,
     queries: [],
     todo: (f) =>
-      `Read a message of the ${f.destination} dead-letter queue for the reason (the dashboard links both queues), fix it (key, quota, payload), then redrive it to the retry queue (SQS start-message-move-task).`,
+      `Read a message of the ${f.destination} dead-letter queue (Forwarding stack) for the reason, fix it (key, quota, payload), then redrive it to the retry queue (SQS start-message-move-task).`,
   },
   {
     id: 'ForwarderRetryBacklog',

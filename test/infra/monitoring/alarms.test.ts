@@ -3,6 +3,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { ConfigError } from '../../../lib/config/config-error';
 import { ENVIRONMENTS } from '../../../lib/config/environments';
 import { resolveEnvironment } from '../../../lib/config/resolve';
+import { alarmsMarkdown } from '../../../lib/monitoring/alarm-docs';
 import { MAX_ALARM_DESCRIPTION_LENGTH } from '../../../lib/monitoring/alarm-factory';
 import { ALARM_TABLE } from '../../../lib/monitoring/alarm-table';
 import { DEFAULT_ALARM_THRESHOLDS } from '../../../lib/monitoring/monitoring-config';
@@ -245,6 +246,18 @@ describe('thresholds come from config', () => {
       ]),
     );
     expect(error!.problems).toHaveLength(6);
+  });
+
+  test('the README table is rendered from the alarm table: every row, its threshold key and its queries', () => {
+    const markdown = alarmsMarkdown({ ...DEFAULT_ALARM_THRESHOLDS, hourlyCostUsd: 75 });
+    for (const row of ALARM_TABLE) {
+      const line = markdown.split('\n').find((l) => l.startsWith(`| \`${row.id}\``));
+      expect(line).toBeDefined();
+      if (row.threshold !== 'none') expect(line).toContain(`\`${row.threshold}\``);
+      for (const query of row.queries) expect(line).toContain(query);
+    }
+    expect(markdown).toContain('> 75 (`hourlyCostUsd`)');
+    expect(markdown).not.toMatch(/undefined|\[object/);
   });
 
   test('every threshold a row reads has a default', () => {
