@@ -10,6 +10,7 @@ import { LogGroupsStack, MAX_GROUPS_PER_SHARD } from './stacks/log-groups-stack'
 import { LogWiringStack } from './stacks/log-wiring-stack';
 import { LoggingCoreStack } from './stacks/logging-core-stack';
 import { deployMonitoring } from './monitoring/deploy-monitoring';
+import { SavedQueries } from './queries/saved-queries';
 import { ArchiveStack } from './stacks/archive-stack';
 import { MonitoringStack } from './stacks/monitoring-stack';
 
@@ -44,6 +45,8 @@ export class LoggingEnvironment {
   public readonly archive?: ArchiveStack;
   /** Alarms, alarm topic, dashboard, Contributor Insights rules (stateless). */
   public readonly monitoring: MonitoringStack;
+  /** The saved Logs Insights queries (one nested stack per console folder). */
+  public readonly queries: Stack;
 
   constructor(app: App, props: LoggingEnvironmentProps) {
     const env = props.environment;
@@ -104,6 +107,11 @@ export class LoggingEnvironment {
     this.forwarding = deployForwarders(this);
     this.archive = deployArchive(this);
     this.monitoring = deployMonitoring(this, { forwarding: this.forwarding, archive: this.archive });
+    this.queries = this.addStatelessStack('Queries', 'saved Logs Insights queries (stateless)', (scope, id, p) => {
+      const stack = new Stack(scope, id, p);
+      new SavedQueries(stack, 'SavedQueries', { environment: env });
+      return stack;
+    });
   }
 
   /**
@@ -123,7 +131,7 @@ export class LoggingEnvironment {
         groups: env.logGroups.filter((g) => this.shardOf.get(g.name) === shard),
       }),
     );
-    stack.addDependency(this.shardStacks.get(shard)!);
+    stack.addStackDependency(this.shardStacks.get(shard)!);
     this.wiring.set(shard, stack);
     return stack;
   }
