@@ -43,7 +43,7 @@ export function queueStatements(retryQueueArn: string, deadLetterQueueArn: strin
       resources: [retryQueueArn],
     }),
     new iam.PolicyStatement({
-      sid: 'DeadLetterCrashedInvocations',
+      sid: 'DeadLetterRefusedPayloadsAndCrashedInvocations',
       actions: ['sqs:SendMessage'],
       resources: [deadLetterQueueArn],
     }),

@@ -122,6 +122,8 @@ export class LogForwarder extends Construct {
     const environment: Record<string, string> = {
       NODE_OPTIONS: '--enable-source-maps',
       [ENV.retryQueueUrl]: retryQueue.queueUrl,
+      // Payloads the destination refused for good (400, 401/403) go straight here, with the reason.
+      [ENV.deadLetterQueueUrl]: deadLetterQueue.queueUrl,
       [ENV.retryMaxReceives]: String(RETRY_MAX_RECEIVES),
       ...props.environmentVariables,
       ...secretEnvironment(props.secrets),

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { PlannedLogGroup, ResolvedEnvironment } from '../../../lib/config/resolve';
 import { APPLICATION_ERROR_PATTERN, LAMBDA_FAILURE_PATTERN } from '../../../lib/forwarders/filter-patterns';
 import { ForwarderDestination, forwarderFunctionName, forwarderLogGroupName } from '../../../lib/forwarders/forwarder-names';
@@ -194,6 +194,19 @@ describe.each(DESTINATIONS)('the %s forwarder', (destination) => {
     expect(fn.Properties.Environment.Variables).toMatchObject({ RETRY_QUEUE_URL: { Ref: retry[0] }, RETRY_MAX_RECEIVES: '5' });
   });
 
+  test('sends payloads the destination refused for good straight to the DLQ, which the role may write to', () => {
+    const { dlq } = queuesOf(destination);
+    const [, fn] = functionOf(destination);
+    expect(fn.Properties.Environment.Variables.DEAD_LETTER_QUEUE_URL).toEqual({ Ref: dlq[0] });
+    forwarding().hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [dlq[0], 'Arn'] } }),
+        ]),
+      },
+    });
+  });
+
   test('sends a crashed invocation to the DLQ (on-failure destination), retrying only where the destination drops duplicates', () => {
     const { dlq } = queuesOf(destination);
     const [, config] = resourceOf(forwarding(), 'AWS::Lambda::EventInvokeConfig', destination);
@@ -220,7 +233,7 @@ describe.each(DESTINATIONS)('the %s forwarder', (destination) => {
 describe('settings passed to the functions', () => {
   test('each function gets exactly its settings: environment, retry queue, redaction, destination knobs, its ciphertext', () => {
     const variables = (d: ForwarderDestination) => Object.keys(functionOf(d)[1].Properties.Environment.Variables).sort();
-    const shared = ['LOGS_ENVIRONMENT', 'NODE_OPTIONS', 'REDACT_EXTRA_PATTERNS', 'RETRY_MAX_RECEIVES', 'RETRY_QUEUE_URL'];
+    const shared = ['DEAD_LETTER_QUEUE_URL', 'LOGS_ENVIRONMENT', 'NODE_OPTIONS', 'REDACT_EXTRA_PATTERNS', 'RETRY_MAX_RECEIVES', 'RETRY_QUEUE_URL'];
     expect(variables('sentry')).toEqual(
       [...shared, 'MAX_EVENTS_PER_FINGERPRINT', 'SENTRY_DSN_CIPHERTEXT', 'SENTRY_ENVIRONMENT'].sort(),
     );
