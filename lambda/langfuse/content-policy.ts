@@ -1,12 +1,12 @@
 /**
  * What of a prompt and response may reach Langfuse, per environment (`LANGFUSE_CONTENT_POLICY`):
- * - `full` and `redacted` (the default): prompt and response as the pipeline hands them over, which is after the
- *   shared redaction rules ran on every line (the pipeline redacts before any destination sees an event, so the two
- *   are the same today; `full` is kept as the explicit "send content" choice);
- * - `hash`: only the SHA-256 of the prompt and of the response (the audit-log practice for GDPR: proves what was
- *   sent without keeping it);
+ * - `redacted` (the default): prompt and response after the shared redaction rules;
+ * - `full`: prompt and response as logged (every other attribute is still redacted);
+ * - `hash`: only the SHA-256 of the prompt and of the response as logged (the audit-log practice for GDPR: proves
+ *   what was sent without keeping it);
  * - `none`: no content at all; metadata, usage and cost only.
- * Redaction itself is not repeated here: it is the pipeline's job, done once per line.
+ * The redaction itself happens on the call before it is mapped (`redact-call.ts`), in the pipeline's redact stage;
+ * this filter only serialises, hashes and caps what that stage lets through.
  */
 import { createHash } from 'node:crypto';
 

@@ -1,9 +1,9 @@
 /**
- * The Langfuse destination plugged into the shared pipeline: `prepare` turns one log event into one OTLP span (or a
- * skip with the reason), `deliver` exports spans to Langfuse's OTLP endpoint.
+ * The Langfuse destination plugged into the shared pipeline: `prepare` recognises one raw log event and parses it
+ * into the normalised LLM call (or a skip with the reason), `redact` redacts that call under the content policy and
+ * maps it to one serialised OTLP span, `deliver` exports spans to Langfuse's OTLP endpoint.
  */
 import type { LlmPrice } from '../../lib/config/llm-prices';
-import type { Redactor } from '../pipeline/redact';
 import { readJsonObject } from '../pipeline/safe-json';
 import type { Deadline, DeliveryReport, Destination, ForwarderContext, JsonObject, Prepared, SourceLogEvent } from '../pipeline/types';
 import type { LangfuseActivity } from './activity';
@@ -11,9 +11,12 @@ import { withoutContent, type ContentFilter } from './content-policy';
 import { MAX_EXPORT_WIRE_BYTES } from './export-chunks';
 import { parseLlmCall } from './formats';
 import { epochMsToNs, msToNs } from './formats/fields';
+import { traceIdFor } from './ids';
+import type { LlmCall } from './llm-call';
 import { exportSpans, type ExporterOptions } from './otlp-exporter';
 import { isLangfusePayload, payloadId, spanBytes, toPayload, type LangfusePayload } from './payload';
-import { mapCallToSpan } from './span-mapper';
+import { redactCall } from './redact-call';
+import { mapCallToSpan, type SourceCoordinates } from './span-mapper';
 
 export const LANGFUSE_DESTINATION_NAME = 'langfuse';
 export const LLM_CALLS_METRIC = 'LlmCallsDetected';
@@ -28,19 +31,24 @@ export interface LangfuseDestinationOptions {
   readonly prices: readonly LlmPrice[];
   readonly exporter: ExporterOptions;
   readonly activity: LangfuseActivity;
-  /** Structural redaction for JSON found behind a text prefix (the pipeline only parses whole-JSON lines). */
-  readonly redactor: Redactor;
 }
 
-export function createLangfuseDestination(options: LangfuseDestinationOptions): Destination<LangfusePayload> {
+/** What `prepare` hands on: the raw call and where it came from. It becomes a span only once redacted. */
+export interface LangfuseDraft {
+  readonly call: LlmCall;
+  readonly source: SourceCoordinates;
+  readonly context: ForwarderContext;
+}
+
+export function createLangfuseDestination(options: LangfuseDestinationOptions): Destination<LangfusePayload, LangfuseDraft> {
   const { activity } = options;
   return {
     name: LANGFUSE_DESTINATION_NAME,
     matchedMetricName: LLM_CALLS_METRIC,
     payloadId,
 
-    prepare(event: SourceLogEvent, context: ForwarderContext): Prepared<LangfusePayload> {
-      const line = event.json ?? jsonOf(event.message, options.redactor);
+    prepare(event: SourceLogEvent, context: ForwarderContext): Prepared<LangfuseDraft> {
+      const line = event.json ?? prefixedJson(event.message);
       // CloudWatch's timestamp is the fallback start; a nonsensical one (a replayed or hand-made event) means now.
       const eventTimeNs = epochMsToNs(event.timestamp) ?? msToNs(Date.now());
       const result = line === undefined ? { kind: 'skip' as const, reason: 'not a JSON log line' } : parseLlmCall(line, { eventTimeNs });
@@ -50,13 +58,20 @@ export function createLangfuseDestination(options: LangfuseDestinationOptions): 
       }
       activity.recognised(result.call.format);
       const source = { logGroup: event.logGroup, logStream: event.logStream, id: event.id, account: event.account };
-      let payload = toPayload(mapCallToSpan(result.call, source, context, { prices: options.prices, content: options.content }));
+      return { kind: 'payloads', payloads: [{ call: result.call, source, context }] };
+    },
+
+    redact({ call, source, context }, redactor) {
+      // Ids come from the raw call: they are hashes or normalised hex, and redacting first could merge traces.
+      const mapping = { prices: options.prices, content: options.content, traceId: traceIdFor(call.traceId, call.requestId, source) };
+      const redacted = redactCall(call, options.content.policy, redactor);
+      let payload = toPayload(mapCallToSpan(redacted, source, context, mapping));
       if (spanBytes(payload) > MAX_SPAN_BYTES) {
         // Prompt and response are what make a span this large; without them it fits any export.
         const content = withoutContent(options.content, `span over ${MAX_SPAN_BYTES} bytes`);
-        payload = toPayload(mapCallToSpan(result.call, source, context, { prices: options.prices, content }));
+        payload = toPayload(mapCallToSpan(redacted, source, context, { ...mapping, content }));
       }
-      return { kind: 'payloads', payloads: [payload] };
+      return payload;
     },
 
     async deliver(payloads: readonly LangfusePayload[], deadline: Deadline): Promise<DeliveryReport<LangfusePayload>> {
@@ -73,13 +88,10 @@ export function createLangfuseDestination(options: LangfuseDestinationOptions): 
 }
 
 /**
- * The JSON object in a line: the whole line, or the JSON after the prefix Lambda's text log format puts in front of
- * `console.log` output (`<timestamp>\t<request id>\t<LEVEL>\t{…}`).
+ * The JSON object after the prefix Lambda's text log format puts in front of `console.log` output
+ * (`<timestamp>\t<request id>\t<LEVEL>\t{…}`); a whole-JSON line is the event's own `json`.
  */
-function jsonOf(message: string, redactor: Redactor): JsonObject | undefined {
-  const whole = readJsonObject(message);
-  if (whole !== undefined) return redactor.json(whole);
+function prefixedJson(message: string): JsonObject | undefined {
   const tab = message.indexOf('\t{');
-  const prefixed = tab >= 0 ? readJsonObject(message.slice(tab + 1)) : undefined;
-  return prefixed === undefined ? undefined : redactor.json(prefixed);
+  return tab >= 0 ? readJsonObject(message.slice(tab + 1)) : undefined;
 }

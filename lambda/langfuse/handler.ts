@@ -14,6 +14,8 @@
  *                                   USD per million tokens, ahead of lib/config/llm-prices.ts [none]
  *   LOGS_ENVIRONMENT                the logs environment (dev, prod)
  *   RETRY_QUEUE_URL                 SQS retry queue that undelivered spans are parked in [none: parking fails]
+ *   DEAD_LETTER_QUEUE_URL           dead-letter queue; a span Langfuse still refuses alone goes there at once [none:
+ *                                   it goes round the retry queue until its maxReceiveCount]
  *   RETRY_MAX_RECEIVES              the retry queue's maxReceiveCount [5]
  *   DELIVERY_CONCURRENCY            export requests in flight [8, at most 32]
  *   REDACT_EXTRA_PATTERNS           JSON array of extra regular expressions to redact [none]

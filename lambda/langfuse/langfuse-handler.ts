@@ -45,7 +45,6 @@ export function createLangfuseHandler(env: Env, overrides: LangfuseHandlerOverri
     content: contentFilter(config.contentPolicy),
     prices: config.prices,
     activity,
-    redactor: config.forwarder.redactor,
     exporter: {
       endpoint: config.endpoint,
       authorization: authorize,
@@ -61,6 +60,7 @@ export function createLangfuseHandler(env: Env, overrides: LangfuseHandlerOverri
     context: config.forwarder.context,
     redactor: config.forwarder.redactor,
     retryQueueUrl: config.forwarder.retryQueueUrl,
+    deadLetterQueueUrl: config.forwarder.deadLetterQueueUrl,
     retryMaxReceives: config.forwarder.retryMaxReceives,
     logger,
     metricsSink: overrides.metricsSink,

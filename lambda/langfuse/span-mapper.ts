@@ -21,6 +21,11 @@ export interface SourceCoordinates extends EventCoordinates {
 export interface SpanMappingOptions {
   readonly prices: readonly LlmPrice[];
   readonly content: ContentFilter;
+  /**
+   * The trace id, when the caller derived it from the raw call (the call mapped here is the redacted one).
+   * @default - derived from the call mapped here
+   */
+  readonly traceId?: string;
 }
 
 export interface MappedSpan {
@@ -51,7 +56,7 @@ export function mapCallToSpan(
   ];
   const statusMessage = call.failed ? statusMessageOf(call) : undefined;
   const span: OtlpSpan = {
-    traceId: traceIdFor(call.traceId, call.requestId, source),
+    traceId: options.traceId ?? traceIdFor(call.traceId, call.requestId, source),
     spanId: spanIdFor(source),
     name: call.operation ?? `${call.provider ?? 'llm'} ${call.model}`,
     kind: SPAN_KIND_CLIENT,

@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { logEvent } from './log-event';
 import type { SourceLogEvent } from './types';
 
 /**
@@ -84,15 +85,17 @@ function readEnvelope(parsed: unknown): DecodeResult {
       return fail('badShape', `logEvents[${index}].timestamp is not a number`);
     }
     const extractedFields = readExtractedFields(raw.extractedFields);
-    events.push({
-      id: raw.id,
-      timestamp: raw.timestamp,
-      message: raw.message,
-      logGroup,
-      logStream,
-      account: owner,
-      ...(extractedFields ? { extractedFields } : {}),
-    });
+    events.push(
+      logEvent({
+        id: raw.id,
+        timestamp: raw.timestamp,
+        message: raw.message,
+        logGroup,
+        logStream,
+        account: owner,
+        ...(extractedFields ? { extractedFields } : {}),
+      }),
+    );
   }
   return {
     ok: true,

@@ -5,6 +5,11 @@
 export const ENV = {
   /** URL of the SQS retry queue that failed deliveries are parked in. */
   retryQueueUrl: 'RETRY_QUEUE_URL',
+  /**
+   * URL of the dead-letter queue: failures that retrying cannot fix (a payload the destination refuses, e.g. Sentry
+   * 400/413, a span Langfuse still rejects alone) go there at once, with the reason, instead of round the retry queue.
+   */
+  deadLetterQueueUrl: 'DEAD_LETTER_QUEUE_URL',
   /** The queue's `maxReceiveCount`: a message failing on this receive goes to the dead-letter queue next. */
   retryMaxReceives: 'RETRY_MAX_RECEIVES',
   /** The logs environment (`dev`, `prod`): tags every forwarded event. */

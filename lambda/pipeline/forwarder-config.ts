@@ -8,6 +8,7 @@ import type { ForwarderContext } from './types';
 export interface ForwarderConfig {
   readonly context: ForwarderContext;
   readonly retryQueueUrl?: string;
+  readonly deadLetterQueueUrl?: string;
   readonly retryMaxReceives: number;
   readonly deliveryConcurrency: number;
   /** The retry policy for one delivery, with the configured request timeout. */
@@ -38,6 +39,7 @@ export function readForwarderConfig(env: Env, names: ConfigNames): ForwarderConf
   return {
     context: { environment, region: env[ENV.awsRegion] ?? 'unknown', ...(release ? { release } : {}) },
     retryQueueUrl: env[ENV.retryQueueUrl]?.trim() || undefined,
+    deadLetterQueueUrl: env[ENV.deadLetterQueueUrl]?.trim() || undefined,
     retryMaxReceives: positiveIntegerFrom(env, ENV.retryMaxReceives, DEFAULT_RETRY_MAX_RECEIVES, (m) => warnings.push(m)),
     deliveryConcurrency: Math.min(concurrency, MAX_DELIVERY_CONCURRENCY),
     retryPolicy: {

@@ -9,22 +9,31 @@ import {
   PARKED_FORMAT_VERSION,
   type ParkedItem,
   type ParkedMessage,
+  type ParkOutcome,
   type ParkRequest,
   type RetryQueue,
 } from './retry-queue';
-import { readJsonObject } from './safe-json';
+import { logEvent, type LogEventFields } from './log-event';
 import type { Deadline, DeliveryReport, Destination, ForwarderContext, SourceLogEvent } from './types';
 
 /**
  * The one Lambda handler both forwarders use. It accepts:
- * - a CloudWatch Logs subscription event (`{ awslogs: { data } }`): decode → redact → prepare → finalize → deliver,
- *   and park in the retry queue whatever is still undelivered;
- * - an SQS event from the retry queue: re-deliver, answering with `batchItemFailures` for the messages that failed
- *   again (SQS moves a message to the dead-letter queue after the queue's maxReceiveCount).
+ * - a CloudWatch Logs subscription event (`{ awslogs: { data } }`): decode → prepare each raw event → finalize →
+ *   redact every payload that will leave → deliver; what failed is parked: in the retry queue when a later attempt
+ *   may succeed, in the dead-letter queue at once when it cannot (the destination refused the payload itself);
+ * - an SQS event from the retry queue: re-deliver the parked (already redacted) payloads, answering with
+ *   `batchItemFailures` for the messages that failed again (SQS moves a message to the dead-letter queue after the
+ *   queue's maxReceiveCount).
+ *
+ * Redaction is for what leaves the function: a line that is skipped or suppressed is never redacted (nor mapped),
+ * and every payload delivered or parked has been through the destination's `redact` with the shared redactor.
  *
  * The success rule: the handler returns normally once every event is delivered, deliberately skipped, or parked.
- * It throws only when parking itself fails, so Lambda's async retry (and then the on-failure destination) takes over;
- * a re-run re-sends events already delivered, which is safe because destinations derive ids from CloudWatch's ids.
+ * It throws only when parking itself fails, so Lambda's async retry (and then the on-failure destination) takes the
+ * whole batch again. Whether that re-run is harmless depends on the destination: Sentry drops an event it already
+ * has (its event_id is derived from CloudWatch's ids), but Langfuse v4 does not deduplicate spans, so spans delivered
+ * before the failed park are sent a second time. That is why parking falls back from one queue to the other before
+ * the handler gives up: only when SQS refuses both does a re-run (and a possible duplicate) happen.
  */
 
 export interface ForwarderOptions {
@@ -35,6 +44,14 @@ export interface ForwarderOptions {
   readonly retryQueueUrl?: string;
   /** @default - SQS at `retryQueueUrl`; with neither, parking fails and the invocation errors */
   readonly retryQueue?: RetryQueue;
+  /** URL of the dead-letter queue (`DEAD_LETTER_QUEUE_URL`); used when `deadLetterQueue` is not given. */
+  readonly deadLetterQueueUrl?: string;
+  /**
+   * Where failures that cannot succeed on a retry go at once, with their reason.
+   * @default - SQS at `deadLetterQueueUrl`; with neither, they go to the retry queue and reach the dead-letter queue
+   * after its receives, as before
+   */
+  readonly deadLetterQueue?: RetryQueue;
   /**
    * The retry queue's maxReceiveCount: a message that fails on this receive is counted as dead-lettered.
    * @default DEFAULT_RETRY_MAX_RECEIVES
@@ -75,7 +92,10 @@ export interface InvocationSummary {
   readonly matched: number;
   readonly sent: number;
   readonly suppressed: number;
+  /** Parked in the retry queue, to be delivered again. */
   readonly parked: number;
+  /** Sent straight to the dead-letter queue: the destination refused them, so retrying cannot help. */
+  readonly deadLettered: number;
   readonly badPayloads: number;
 }
 
@@ -84,10 +104,11 @@ export type ForwarderHandler = (event: unknown, context?: InvocationContext) => 
 /** Without a Lambda context (local runs) assume Lambda's 60 s default timeout. */
 const FALLBACK_REMAINING_MS = 60_000;
 
-export function createForwarderHandler<P>(destination: Destination<P>, options: ForwarderOptions): ForwarderHandler {
+export function createForwarderHandler<P, D = P>(destination: Destination<P, D>, options: ForwarderOptions): ForwarderHandler {
   const now = options.now ?? Date.now;
   const baseLogger = options.logger ?? createLogger({ service: `${destination.name}-forwarder` });
   const retryQueue = options.retryQueue ?? (options.retryQueueUrl ? createSqsRetryQueue(options.retryQueueUrl) : undefined);
+  const deadLetterQueue = options.deadLetterQueue ?? (options.deadLetterQueueUrl ? createSqsRetryQueue(options.deadLetterQueueUrl) : undefined);
   const maxReceives = options.retryMaxReceives ?? DEFAULT_RETRY_MAX_RECEIVES;
   const matchedMetric = destination.matchedMetricName ?? 'Matched';
   const metricNames = [METRIC.received, matchedMetric, METRIC.sent, METRIC.suppressed, METRIC.parked, METRIC.deadLettered, METRIC.badPayloads, METRIC.redelivered];
@@ -102,7 +123,7 @@ export function createForwarderHandler<P>(destination: Destination<P>, options: 
       now,
     });
     const deadline = createDeadline(lambdaContext?.getRemainingTimeInMillis() ?? FALLBACK_REMAINING_MS, now, options.parkReserveMs ?? PARK_RESERVE_MS);
-    const run: Run<P> = { destination, options, logger, metrics, deadline, retryQueue, matchedMetric, now };
+    const run: Run<P, D> = { destination, options, logger, metrics, deadline, retryQueue, deadLetterQueue, matchedMetric, now };
     try {
       if (isSqsEvent(event)) return await consumeRetryQueue(run, event.Records, maxReceives);
       return await forwardSubscription(run, event);
@@ -112,83 +133,92 @@ export function createForwarderHandler<P>(destination: Destination<P>, options: 
   };
 }
 
-interface Run<P> {
-  readonly destination: Destination<P>;
+interface Run<P, D> {
+  readonly destination: Destination<P, D>;
   readonly options: ForwarderOptions;
   readonly logger: Logger;
   readonly metrics: InvocationMetrics;
   readonly deadline: Deadline;
   readonly retryQueue: RetryQueue | undefined;
+  readonly deadLetterQueue: RetryQueue | undefined;
   readonly matchedMetric: string;
   readonly now: () => number;
 }
 
-async function forwardSubscription<P>(run: Run<P>, event: unknown): Promise<InvocationSummary> {
+async function forwardSubscription<P, D>(run: Run<P, D>, event: unknown): Promise<InvocationSummary> {
   const data = isRecord(event) && isRecord(event.awslogs) ? event.awslogs.data : undefined;
   const decoded = data === undefined ? { ok: false as const, reason: 'not-a-subscription-event', detail: 'no awslogs.data' } : decodeSubscriptionData(data);
   if (!decoded.ok) {
     run.metrics.add(METRIC.badPayloads);
     run.logger.error('unreadable payload parked', { reason: decoded.reason, detail: decoded.detail });
-    await parkOrThrow(run, [{ message: parked(run, `undecodable: ${decoded.reason}: ${decoded.detail}`, 0, { kind: 'raw', data: rawText(data ?? event) }) }]);
+    await parkOrThrow(run, { retry: [{ message: parked(run, `undecodable: ${decoded.reason}: ${decoded.detail}`, 0, { kind: 'raw', data: rawText(data ?? event) }) }], dead: [] });
     return summary(run);
   }
   if (decoded.kind === 'control') {
     run.logger.debug('control message skipped');
     return summary(run);
   }
-  const requests = await forwardEvents(run, decoded.batch.events, 0);
-  await parkOrThrow(run, requests);
+  await parkOrThrow(run, await forwardEvents(run, decoded.batch.events, 0));
   const result = summary(run);
   run.logger.info('batch forwarded', { log_group: decoded.batch.logGroup, policy_level: decoded.batch.policyLevel, ...result });
   return result;
 }
 
-/** Redact, prepare, finalize and deliver a set of events; returns what must be parked. */
-async function forwardEvents<P>(run: Run<P>, events: readonly SourceLogEvent[], attempt: number): Promise<ParkRequest<P>[]> {
+/** What must be parked after a delivery: in the retry queue, or (not retryable) in the dead-letter queue. */
+interface Parking<P> {
+  readonly retry: ParkRequest<P>[];
+  readonly dead: ParkRequest<P>[];
+}
+
+/** Prepare the raw events, finalize, redact what will leave, deliver; returns what must be parked. */
+async function forwardEvents<P, D>(run: Run<P, D>, events: readonly SourceLogEvent[], attempt: number): Promise<Parking<P>> {
   const { destination, metrics } = run;
-  const toPark: ParkRequest<P>[] = [];
-  const prepared: P[] = [];
+  const parking: Parking<P> = { retry: [], dead: [] };
+  const prepared: D[] = [];
   let suppressedInPrepare = 0;
   destination.begin?.();
   for (const event of events) {
     metrics.add(METRIC.received);
     try {
-      const result = destination.prepare(cleaned(run.options.redactor, event), run.options.context);
+      const result = destination.prepare(event, run.options.context);
       if (result.kind === 'payloads' && result.payloads.length > 0) {
         metrics.add(run.matchedMetric);
-        prepared.push(...result.payloads);
+        for (const draft of result.payloads) prepared.push(draft);
       } else if (result.kind === 'suppressed') {
         metrics.add(run.matchedMetric);
         suppressedInPrepare++;
       }
     } catch (error) {
-      // A bug in preparation must not lose the event: keep it whole, to be prepared again after a fix.
+      // A bug in preparation must not lose the event: park it (redacted) to be prepared again after a fix.
       run.logger.error('prepare failed; event parked', { event_id: event.id, error });
-      toPark.push({ message: parked(run, `prepare failed: ${describe(error)}`, attempt, { kind: 'event', event }) });
+      parking.retry.push({ message: parked(run, `prepare failed: ${describe(error)}`, attempt, { kind: 'event', event: redactedEvent(run.options.redactor, event) }) });
     }
   }
   metrics.add(METRIC.suppressed, suppressedInPrepare);
-  let payloads = prepared;
+  let drafts = prepared;
   if (destination.finalize) {
     try {
-      payloads = destination.finalize(prepared);
-      metrics.add(METRIC.suppressed, Math.max(0, prepared.length - payloads.length));
+      drafts = destination.finalize(prepared);
+      metrics.add(METRIC.suppressed, Math.max(0, prepared.length - drafts.length));
     } catch (error) {
       run.logger.error('finalize failed; sending every payload', { error });
     }
   }
+  // Redaction before anything leaves; all of it before the first send, so a bug here fails the invocation with
+  // nothing delivered (Lambda's retry then re-runs a batch of which nothing was sent).
+  const { redactor } = run.options;
+  const payloads = drafts.map((draft) => destination.redact(draft, redactor));
   const report = await deliverSafely(run, payloads);
   metrics.add(METRIC.sent, report.delivered);
   for (const failure of report.failed) {
-    toPark.push({
-      message: parked(run, failure.reason, attempt + 1, { kind: 'payload', payload: failure.payload }),
-      delayMs: failure.retryAfterMs,
-    });
+    const message = parked(run, failure.reason, attempt + 1, { kind: 'payload', payload: failure.payload });
+    if (failure.retryable) parking.retry.push({ message, delayMs: failure.retryAfterMs });
+    else parking.dead.push({ message });
   }
-  return toPark;
+  return parking;
 }
 
-async function deliverSafely<P>(run: Run<P>, payloads: readonly P[]): Promise<DeliveryReport<P>> {
+async function deliverSafely<P, D>(run: Run<P, D>, payloads: readonly P[]): Promise<DeliveryReport<P>> {
   if (payloads.length === 0) return { delivered: 0, failed: [] };
   let report: DeliveryReport<P>;
   try {
@@ -202,30 +232,48 @@ async function deliverSafely<P>(run: Run<P>, payloads: readonly P[]): Promise<De
   return report;
 }
 
-async function parkOrThrow<P>(run: Run<P>, requests: readonly ParkRequest<P>[]): Promise<void> {
-  if (requests.length === 0) return;
-  const outcome = run.retryQueue
-    ? await run.retryQueue.park(requests)
-    : { parked: 0, failed: requests.map((request) => ({ request, reason: 'no retry queue configured' })) };
-  run.metrics.add(METRIC.parked, outcome.parked);
-  logParkReasons(run, requests);
-  if (outcome.failed.length > 0) {
-    run.logger.error('parking failed; failing the invocation so Lambda retries it', {
-      not_parked: outcome.failed.length,
-      reason: outcome.failed[0].reason,
-    });
-    throw new Error(`could not park ${outcome.failed.length} of ${requests.length} undelivered items: ${outcome.failed[0].reason}`);
-  }
+/**
+ * Parks what failed: retryable items in the retry queue, the rest in the dead-letter queue (or the retry queue when
+ * none is configured). What one queue refuses is offered to the other before the invocation fails.
+ */
+async function parkOrThrow<P, D>(run: Run<P, D>, parking: Parking<P>): Promise<void> {
+  const total = parking.retry.length + parking.dead.length;
+  if (total === 0) return;
+  const { retryQueue, deadLetterQueue } = run;
+  const dead = deadLetterQueue ? parking.dead : [];
+  const retry = deadLetterQueue ? parking.retry : [...parking.retry, ...parking.dead];
+  const retryRefused = await parkIn(run, retryQueue, retry, 'retry queue', METRIC.parked);
+  const deadRefused = await parkIn(run, deadLetterQueue, dead, 'dead-letter queue', METRIC.deadLettered);
+  const notParked = [
+    ...(deadLetterQueue ? await parkIn(run, deadLetterQueue, retryRefused.map((f) => f.request), 'dead-letter queue (the retry queue refused)', METRIC.deadLettered) : retryRefused),
+    ...(retryQueue ? await parkIn(run, retryQueue, deadRefused.map((f) => f.request), 'retry queue (the dead-letter queue refused)', METRIC.parked) : deadRefused),
+  ];
+  if (notParked.length === 0) return;
+  run.logger.error('parking failed; failing the invocation so Lambda retries it', { not_parked: notParked.length, reason: notParked[0].reason });
+  throw new Error(`could not park ${notParked.length} of ${total} undelivered items: ${notParked[0].reason}`);
+}
+
+type ParkFailures<P> = ParkOutcome<P>['failed'];
+
+/** Parks requests in one queue; returns what it refused (everything, when the queue is not configured). */
+async function parkIn<P, D>(run: Run<P, D>, queue: RetryQueue | undefined, requests: readonly ParkRequest<P>[], where: string, metric: string): Promise<ParkFailures<P>> {
+  if (requests.length === 0) return [];
+  if (!queue) return requests.map((request) => ({ request, reason: `no ${where} configured` }));
+  const outcome = await queue.park(requests);
+  run.metrics.add(metric, outcome.parked);
+  const refused = new Set(outcome.failed.map((failure) => failure.request));
+  logParkReasons(run, requests.filter((request) => !refused.has(request)), where);
+  return outcome.failed;
 }
 
 /** One line per distinct reason, not per item: a Sentry outage must not turn into thousands of log lines. */
-function logParkReasons<P>(run: Run<P>, requests: readonly ParkRequest<P>[]): void {
+function logParkReasons<P, D>(run: Run<P, D>, requests: readonly ParkRequest<P>[], where: string): void {
   const byReason = new Map<string, number>();
   for (const request of requests) byReason.set(request.message.reason, (byReason.get(request.message.reason) ?? 0) + 1);
-  for (const [reason, count] of byReason) run.logger.warn('parked in the retry queue', { reason, count });
+  for (const [reason, count] of byReason) run.logger.warn(`parked in the ${where}`, { reason, count });
 }
 
-async function consumeRetryQueue<P>(run: Run<P>, records: readonly SqsRecordLike[], maxReceives: number): Promise<BatchResponse> {
+async function consumeRetryQueue<P, D>(run: Run<P, D>, records: readonly SqsRecordLike[], maxReceives: number): Promise<BatchResponse> {
   const batchItemFailures: BatchResponse['batchItemFailures'] = [];
   const fail = (record: SqsRecordLike, reason: string) => {
     batchItemFailures.push({ itemIdentifier: record.messageId });
@@ -254,7 +302,7 @@ async function consumeRetryQueue<P>(run: Run<P>, records: readonly SqsRecordLike
     }
     const item = message.item;
     if (item.kind === 'payload') payloadRecords.push({ record, payload: item.payload, attempt: message.attempt });
-    else if (item.kind === 'event') eventRecords.push({ record, events: [item.event], attempt: message.attempt });
+    else if (item.kind === 'event') eventRecords.push({ record, events: [logEvent(item.event)], attempt: message.attempt });
     else {
       const decoded = decodeSubscriptionData(item.data);
       if (!decoded.ok) fail(record, `still undecodable: ${decoded.reason}: ${decoded.detail}`);
@@ -267,9 +315,18 @@ async function consumeRetryQueue<P>(run: Run<P>, records: readonly SqsRecordLike
     const report = await deliverSafely(run, payloadRecords.map((entry) => entry.payload));
     run.metrics.add(METRIC.sent, report.delivered);
     run.metrics.add(METRIC.redelivered, report.delivered);
+    const refused: Array<{ entry: (typeof payloadRecords)[number]; request: ParkRequest<P> }> = [];
     for (const failure of report.failed) {
       const entry = recordOf.get(failure.payload);
-      if (entry) fail(entry.record, `attempt ${entry.attempt + 1}: ${failure.reason}`);
+      if (!entry) continue;
+      const reason = `attempt ${entry.attempt + 1}: ${failure.reason}`;
+      if (failure.retryable || !run.deadLetterQueue) fail(entry.record, reason);
+      else refused.push({ entry, request: { message: parked(run, failure.reason, entry.attempt + 1, { kind: 'payload', payload: failure.payload }) } });
+    }
+    // Refused by the destination itself: to the dead-letter queue now (the record is then done), not round again.
+    if (refused.length > 0) {
+      const notParked = new Set((await parkIn(run, run.deadLetterQueue, refused.map((r) => r.request), 'dead-letter queue', METRIC.deadLettered)).map((f) => f.request));
+      for (const { entry, request } of refused) if (notParked.has(request)) fail(entry.record, `attempt ${entry.attempt + 1}: ${request.message.reason}`);
     }
   }
 
@@ -284,18 +341,16 @@ async function consumeRetryQueue<P>(run: Run<P>, records: readonly SqsRecordLike
 }
 
 /**
- * Redaction happens here, before a destination sees anything. A JSON line is read first and redacted value by value
- * (strings unescaped, so an escaped quote or newline cannot hide a secret from the rules), then handed over parsed;
- * its text is re-written only when something was redacted. Any other line is redacted as text.
+ * An event parked whole (its preparation failed) leaves the function, so it is redacted like any payload: a JSON
+ * line value by value (strings unescaped, so an escaped quote or newline cannot hide a secret from the rules) and
+ * re-written only when something was redacted, any other line as text.
  */
-function cleaned(redactor: Redactor, event: SourceLogEvent): SourceLogEvent {
-  const parsed = readJsonObject(event.message);
+function redactedEvent(redactor: Redactor, event: SourceLogEvent): LogEventFields {
+  const parsed = event.json;
   const json = parsed ? redactor.json(parsed) : undefined;
   const message = json ? (json === parsed ? event.message : JSON.stringify(json)) : redactor.text(event.message);
-  const out: { -readonly [K in keyof SourceLogEvent]: SourceLogEvent[K] } = { ...event, message };
-  if (event.extractedFields) out.extractedFields = redactFields(redactor, event.extractedFields);
-  if (json) out.json = json;
-  return out;
+  const { id, timestamp, logGroup, logStream, account, extractedFields } = event;
+  return { id, timestamp, message, logGroup, logStream, account, ...(extractedFields ? { extractedFields: redactFields(redactor, extractedFields) } : {}) };
 }
 
 function redactFields(redactor: Redactor, fields: Readonly<Record<string, string>>): Record<string, string> {
@@ -304,11 +359,11 @@ function redactFields(redactor: Redactor, fields: Readonly<Record<string, string
   return out;
 }
 
-function parked<P>(run: Run<P>, reason: string, attempt: number, item: ParkedItem<P>): ParkedMessage<P> {
+function parked<P, D>(run: Run<P, D>, reason: string, attempt: number, item: ParkedItem<P>): ParkedMessage<P> {
   return { v: PARKED_FORMAT_VERSION, destination: run.destination.name, reason, attempt, parkedAt: new Date(run.now()).toISOString(), item };
 }
 
-function summary<P>(run: Run<P>): InvocationSummary {
+function summary<P, D>(run: Run<P, D>): InvocationSummary {
   const { metrics } = run;
   return {
     received: metrics.get(METRIC.received),
@@ -316,6 +371,7 @@ function summary<P>(run: Run<P>): InvocationSummary {
     sent: metrics.get(METRIC.sent),
     suppressed: metrics.get(METRIC.suppressed),
     parked: metrics.get(METRIC.parked),
+    deadLettered: metrics.get(METRIC.deadLettered),
     badPayloads: metrics.get(METRIC.badPayloads),
   };
 }

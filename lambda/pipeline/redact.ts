@@ -3,10 +3,11 @@ import { setOwn } from './safe-json';
 import type { JsonObject, JsonValue } from './types';
 
 /**
- * Redaction: runs on every message before anything leaves AWS, for both forwarders.
+ * Redaction: runs on every payload before it leaves the function (sent or parked), for both forwarders.
  *
- * Text first (one pass per rule over the whole line, which also covers JSON written as text), then, for a JSON
- * object, a walk over its keys that blanks whole values under secret-looking keys (`"credentials": {...}`).
+ * Text: one pass per rule over a string (which also covers JSON written as text). Structured values: a walk that
+ * blanks whole values under secret-looking keys (`"credentials": {...}`) and runs the text rules on every string,
+ * unescaped, so an escaped quote or newline cannot hide a secret.
  * Every rule is a bounded regular expression: no nested quantifiers, lengths capped, so a hostile line costs linear
  * time. A replaced value becomes `[REDACTED:<kind>]`; redacting twice changes nothing.
  */
@@ -233,6 +234,8 @@ export interface Redactor {
    * Returns the very same object when nothing needed redacting.
    */
   json(value: JsonObject): JsonObject;
+  /** `json` for any JSON value (a prompt may be a string, an array of messages or an object). */
+  value(value: JsonValue): JsonValue;
 }
 
 export function createRedactor(options: RedactorOptions = {}): Redactor {
@@ -278,7 +281,7 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     return copy ?? value;
   };
 
-  return { text, json: (value) => walk(value) as JsonObject };
+  return { text, json: (value) => walk(value) as JsonObject, value: walk };
 }
 
 /** The extra patterns an environment configures: a JSON array of regular-expression sources. */

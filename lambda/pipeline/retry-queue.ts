@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { SourceLogEvent } from './types';
+import type { LogEventFields } from './log-event';
 
 /**
  * The retry queue: what could not be delivered in time is parked in SQS with the reason, and the same function reads
  * it back (SQS event source, partial batch responses). A parked message is one of:
- * - `payload`: a prepared destination payload (e.g. a Sentry event) that only needs sending again;
- * - `event`: one log event whose preparation failed (re-prepared on the next receive);
+ * - `payload`: a prepared, redacted destination payload (e.g. a Sentry event) that only needs sending again;
+ * - `event`: one log event whose preparation failed, redacted (re-prepared on the next receive);
  * - `raw`: a subscription payload that could not be decoded, kept as received for a human or a fixed decoder.
  */
 
@@ -23,7 +23,8 @@ export const PARKED_FORMAT_VERSION = 1;
 
 export type ParkedItem<P> =
   | { readonly kind: 'payload'; readonly payload: P }
-  | { readonly kind: 'event'; readonly event: SourceLogEvent }
+  /** Redacted like any payload that leaves the function; re-prepared from its message when read back. */
+  | { readonly kind: 'event'; readonly event: LogEventFields }
   | { readonly kind: 'raw'; readonly data: string };
 
 export interface ParkedMessage<P> {

@@ -1,10 +1,16 @@
+import type { Redactor } from './redact';
+
 /**
- * The contract of the shared forwarding pipeline: decode → classify → map → deliver.
+ * The contract of the shared forwarding pipeline: decode → classify and map (`prepare`) → `finalize` → `redact` →
+ * deliver, parking what fails.
  *
  * Both forwarders (Sentry, Langfuse) are a `Destination` plugged into the same pipeline. The pipeline owns decoding
- * the CloudWatch Logs subscription payload, redaction, the retry queue (parking), metrics and the success rule; a
- * destination owns only what is specific to it: which events it wants, how one event becomes its payload, and how a
- * batch of payloads is sent.
+ * the CloudWatch Logs subscription payload, the order of the stages, the retry and dead-letter queues (parking),
+ * metrics and the success rule; a destination owns only what is specific to it: which events it wants, how one event
+ * becomes its payload, how its payload is redacted, and how a batch of payloads is sent.
+ *
+ * Redaction is applied to what LEAVES the function (every payload delivered or parked), not to every line read:
+ * classification and mapping read the raw line, and a line that is skipped or suppressed is never redacted at all.
  */
 
 /** One CloudWatch Logs event with the envelope fields that every stage needs. */
@@ -21,8 +27,8 @@ export interface SourceLogEvent {
   /** The AWS account that owns the log group. */
   readonly account: string;
   /**
-   * Additive: the message read by the pipeline's safe JSON reader when it is one JSON object, already redacted.
-   * Destinations classify from it instead of parsing the message a second time.
+   * The message read by the pipeline's safe JSON reader when it is one JSON object (raw, not redacted), parsed on
+   * first read and then kept: every stage reads this instead of parsing the message again.
    */
   readonly json?: JsonObject;
 }
@@ -75,15 +81,25 @@ export interface Deadline {
   remainingMs(): number;
 }
 
-export interface Destination<P> {
+/**
+ * A destination's stages. `D` is what `prepare` builds from the raw event (a draft, never sent as it is), `P` the
+ * redacted payload that is delivered and parked; they are one type when redaction keeps the shape.
+ */
+export interface Destination<P, D = P> {
   /** Stable, lower-case: `sentry`, `langfuse`. Used in metric names and retry-queue messages. */
   readonly name: string;
-  /** Classify and map one (already redacted where the policy says so) event into zero or more payloads. */
-  prepare(event: SourceLogEvent, context: ForwarderContext): Prepared<P>;
+  /** Classify and map one raw event into zero or more drafts. Nothing leaves the function from here. */
+  prepare(event: SourceLogEvent, context: ForwarderContext): Prepared<D>;
   /** Additive, optional: called before the first `prepare` of each batch (reset per-batch state). */
   begin?(): void;
   /** Optional batch step over everything prepared in one invocation (e.g. storm suppression). */
-  finalize?(payloads: P[]): P[];
+  finalize?(drafts: D[]): D[];
+  /**
+   * Turns a draft into the payload that may leave the function, applying the shared redactor to everything in it
+   * that came from a log line (per the destination's own policy). The pipeline calls it for every payload it
+   * delivers or parks, after `finalize`, and never sends a draft; it must not throw.
+   */
+  redact(draft: D, redactor: Redactor): P;
   /** Send payloads; must respect the deadline and never throw for delivery failures. */
   deliver(payloads: readonly P[], deadline: Deadline): Promise<DeliveryReport<P>>;
   /**
@@ -96,11 +112,10 @@ export interface Destination<P> {
 }
 
 /*
- * Additive notes (pipeline side):
+ * Notes (pipeline side):
  * - Payloads `P` must survive JSON.stringify/JSON.parse unchanged: the retry queue parks them as JSON and the same
- *   function re-delivers them after reading them back.
- * - `SourceLogEvent.json`, `JsonValue`, `JsonObject`, `DeliveryFailure`, `matchedMetricName`, `payloadId`,
- *   `begin` and the `suppressed` kind of `Prepared` were added; nothing was removed or renamed.
+ *   function re-delivers them after reading them back (already redacted: they are not redacted again).
  * - Per batch the pipeline calls `begin`, then `prepare` for each event, then `finalize` once (also when nothing was
- *   prepared), then `deliver`.
+ *   prepared), then `redact` for each draft, then `deliver`. A failure that is not retryable goes straight to the
+ *   dead-letter queue; the rest are parked in the retry queue.
  */

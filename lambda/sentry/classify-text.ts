@@ -14,7 +14,7 @@ import { splitPythonException } from './stack-traces/python';
  * A word like "errors" or "errorCount=0" is not a level, so "0 errors" is not an error.
  */
 
-/** Reads JSON embedded in a text line, redacted like the pipeline's own JSON. */
+/** Reads JSON embedded in a text line (raw: redaction applies to the Sentry event that is sent). */
 export type ReadEmbeddedJson = (text: string) => JsonObject | undefined;
 
 const NODE_PREFIX = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)\t(\S+)\t([A-Z]+)\t([\s\S]*)$/;

@@ -1,6 +1,6 @@
 import type { Redactor } from '../pipeline/redact';
 import { readJsonObject } from '../pipeline/safe-json';
-import type { Destination } from '../pipeline/types';
+import type { Destination, JsonValue } from '../pipeline/types';
 import { classify } from './classify';
 import { fingerprintOf } from './fingerprint';
 import { serviceOf, timestampSecondsOf, toSentryEvent } from './map-event';
@@ -10,26 +10,24 @@ import { createStormCap, fingerprintKey } from './storm-cap';
 
 export interface SentryDestinationOptions {
   readonly transport: SentryTransport;
-  /** Redacts JSON found inside text lines (e.g. `Invoke Error {...}`), as the pipeline does for whole JSON lines. */
-  readonly redactor: Redactor;
   /** Events per fingerprint per invocation; the rest are counted into the last one sent. */
   readonly maxEventsPerFingerprint: number;
   readonly forwarderRelease?: string;
 }
 
-/** The Sentry forwarder as a pipeline destination: classify → map → cap storms → send. */
+/**
+ * The Sentry forwarder as a pipeline destination: classify → fingerprint → cap storms → map → (pipeline) redact →
+ * send. The cap comes before the mapping, so a suppressed line costs a classification and is never mapped or
+ * redacted.
+ */
 export function createSentryDestination(options: SentryDestinationOptions): Destination<SentryEvent> {
-  const readEmbeddedJson = (text: string) => {
-    const parsed = readJsonObject(text);
-    return parsed ? options.redactor.json(parsed) : undefined;
-  };
   const cap = createStormCap(options.maxEventsPerFingerprint);
   return {
     name: 'sentry',
     matchedMetricName: 'ErrorsDetected',
     begin: () => cap.reset(),
     prepare(event, context) {
-      const error = classify(event, readEmbeddedJson);
+      const error = classify(event, readJsonObject);
       if (!error) return { kind: 'skip', reason: 'not an error' };
       const fingerprint = fingerprintOf(error, serviceOf(error, event));
       const key = fingerprintKey(fingerprint);
@@ -39,7 +37,20 @@ export function createSentryDestination(options: SentryDestinationOptions): Dest
       return { kind: 'payloads', payloads: [sentryEvent] };
     },
     finalize: (events) => cap.settle(events),
+    redact: redactSentryEvent,
     deliver: (events, deadline) => options.transport.deliver(events, deadline),
     payloadId: (event) => event.event_id,
   };
+}
+
+/**
+ * Every string of the event through the shared rules (messages, exception values, frames, tags, fingerprint), values
+ * under secret-looking keys blanked. A user id that was itself a secret (an e-mail address) identifies no one once
+ * redacted, so it is dropped rather than sent as a marker.
+ */
+export function redactSentryEvent(event: SentryEvent, redactor: Redactor): SentryEvent {
+  const redacted = redactor.value(event as unknown as JsonValue) as unknown as SentryEvent;
+  if (!redacted.user?.id.startsWith('[REDACTED')) return redacted;
+  const { user: _dropped, ...withoutUser } = redacted;
+  return withoutUser;
 }

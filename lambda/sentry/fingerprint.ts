@@ -14,6 +14,10 @@ const VARYING: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, '<uuid>'],
   [/\b(?:0x[0-9a-f]+|(?=[0-9a-f]{0,63}\d)(?=[0-9a-f]{0,63}[a-f])[0-9a-f]{6,64})\b/gi, '<hex>'],
   [/\[REDACTED:[a-z-]+\]/g, '<redacted>'],
+  // The fingerprint is built from the raw line (redaction applies to the event sent, fingerprint included): an
+  // address or a key-like token varies per occurrence, so it must not split one issue (or one storm) into many.
+  [/[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,255}/g, '<email>'],
+  [/(?=[A-Za-z0-9_+/=.-]{0,511}\d)[A-Za-z0-9_+/=.-]{20,512}/g, '<token>'],
   [/"[^"\n]{0,200}"|'[^'\n]{0,200}'/g, '<str>'],
   [/\d+/g, '<n>'],
   [/\s+/g, ' '],

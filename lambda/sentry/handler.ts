@@ -15,6 +15,8 @@
  *   ever the one its log line carries. [unset]
  * - RETRY_QUEUE_URL: the SQS retry queue failed deliveries are parked in. [unset: parking fails and the invocation
  *   errors, so Lambda's async retry and on-failure destination keep the events]
+ * - DEAD_LETTER_QUEUE_URL: the dead-letter queue; an event Sentry refuses (400, 413) goes there at once with the
+ *   reason. [unset: it goes round the retry queue until its maxReceiveCount]
  * - RETRY_MAX_RECEIVES: the retry queue's maxReceiveCount, to count dead-lettered messages. [5]
  * - MAX_EVENTS_PER_FINGERPRINT: events sent per fingerprint per invocation during an error storm; the rest are
  *   counted into the last one sent (`extra.suppressed`). [10]
@@ -46,7 +48,6 @@ const secrets = createSecretLoader(env);
 export const handler = createForwarderHandler(
   createSentryDestination({
     transport: createSentryTransport({ dsn: () => secrets.get('sentry-dsn'), concurrency: config.deliveryConcurrency, policy: config.retryPolicy }),
-    redactor: config.redactor,
     maxEventsPerFingerprint,
     forwarderRelease: env[ENV.sentryRelease]?.trim() || undefined,
   }),
@@ -54,6 +55,7 @@ export const handler = createForwarderHandler(
     context: config.context,
     redactor: config.redactor,
     retryQueueUrl: config.retryQueueUrl,
+    deadLetterQueueUrl: config.deadLetterQueueUrl,
     retryMaxReceives: config.retryMaxReceives,
     logger,
   },

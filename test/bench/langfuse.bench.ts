@@ -20,8 +20,8 @@ import { buildChunks } from '../../lambda/langfuse/export-chunks';
 import type { LangfusePayload } from '../../lambda/langfuse/payload';
 import { decodeSubscriptionData } from '../../lambda/pipeline/decode';
 import { createRedactor } from '../../lambda/pipeline/redact';
-import { readJsonObject } from '../../lambda/pipeline/safe-json';
-import type { JsonObject, SourceLogEvent } from '../../lambda/pipeline/types';
+import type { SourceLogEvent } from '../../lambda/pipeline/types';
+import type { LangfuseDraft } from '../../lambda/langfuse/destination';
 
 const EVENTS = 1000;
 const MEASURED_RUNS = 10;
@@ -117,7 +117,8 @@ function runChild(bundle: string, workload: string, env: NodeJS.ProcessEnv): Pro
 
 /**
  * Where the CPU goes, stage by stage, on the TypeScript sources in this process (same code as the bundle): the
- * pipeline's decode and its redact-and-parse of every line, then this destination's prepare and its export encoding.
+ * pipeline's decode, this destination's prepare of every raw line (recognise and parse, JSON read once), the redact
+ * stage (redact the call under the content policy, map it to a span, serialise it), and the export encoding.
  */
 function breakdownPer1000(data: string): Record<string, number> {
   const redactor = createRedactor();
@@ -128,33 +129,29 @@ function breakdownPer1000(data: string): Record<string, number> {
     const used = process.cpuUsage(start);
     return (used.user + used.system) / 1000;
   };
-  const samples: Record<string, number[]> = { decode: [], pipelineRedactAndParse: [], destinationPrepare: [], exportEncode: [] };
+  const samples: Record<string, number[]> = { decode: [], prepare: [], redactAndMap: [], exportEncode: [] };
   for (let run = 0; run < MEASURED_RUNS + 3; run++) {
     let events: readonly SourceLogEvent[] = [];
     const decode = cpu(() => {
       const decoded = decodeSubscriptionData(data);
       if (decoded.ok && decoded.kind === 'data') events = decoded.batch.events;
     });
-    let cleaned: SourceLogEvent[] = [];
-    const redact = cpu(() => {
-      cleaned = events.map((event) => {
-        const message = redactor.text(event.message);
-        const json = readJsonObject(message);
-        return { ...event, message, ...(json ? { json: redactor.json(json) as JsonObject } : {}) };
-      });
-    });
-    const payloads: LangfusePayload[] = [];
+    const drafts: LangfuseDraft[] = [];
     const prepare = cpu(() => {
-      for (const event of cleaned) {
+      for (const event of events) {
         const result = destination.prepare(event, { environment: 'bench', region: 'eu-west-1' });
-        if (result.kind === 'payloads') payloads.push(...result.payloads);
+        if (result.kind === 'payloads') drafts.push(...result.payloads);
       }
+    });
+    let payloads: LangfusePayload[] = [];
+    const redact = cpu(() => {
+      payloads = drafts.map((draft) => destination.redact(draft, redactor));
     });
     const encode = cpu(() => buildChunks(payloads));
     if (run < 3) continue; // warm-up
     samples['decode']!.push(decode);
-    samples['pipelineRedactAndParse']!.push(redact);
-    samples['destinationPrepare']!.push(prepare);
+    samples['prepare']!.push(prepare);
+    samples['redactAndMap']!.push(redact);
     samples['exportEncode']!.push(encode);
   }
   return Object.fromEntries(Object.entries(samples).map(([stage, values]) => [stage, Number(((median(values) / EVENTS) * 1000).toFixed(1))]));

@@ -20,14 +20,16 @@ export interface StoredMessage {
 export interface SqsStandIn {
   readonly endpoint: string;
   readonly queueUrl: string;
+  /** Messages sent here (the forwarder's DEAD_LETTER_QUEUE_URL) land in `deadLetters` directly. */
+  readonly deadLetterQueueUrl: string;
   readonly messages: StoredMessage[];
   readonly deadLetters: StoredMessage[];
   /** Every X-Amz-Target received, in order. */
   readonly calls: string[];
   /** The next `count` calls answer 500 InternalError. */
   failNextCalls(count: number): void;
-  /** Entries whose body matches are refused in the answer's `Failed` list (e.g. SQS throttling one entry). */
-  refuseEntries(predicate: ((body: string) => boolean) | undefined): void;
+  /** Entries whose body (and queue) match are refused in the answer's `Failed` list (e.g. SQS throttling one entry). */
+  refuseEntries(predicate: ((body: string, queueUrl: string) => boolean) | undefined): void;
   /** Hands every visible message to a consumer as Lambda would, one receive each. */
   receiveAsLambdaEvent(maxMessages?: number): SQSEvent;
   /** Applies a consumer's partial batch response: failures return to the queue (or its DLQ), the rest are deleted. */
@@ -38,13 +40,14 @@ export interface SqsStandIn {
 }
 
 const QUEUE_NAME = 'central-logging-sentry-retry';
+const DEAD_LETTER_QUEUE_SUFFIX = '-dlq';
 
 export async function startSqsStandIn(): Promise<SqsStandIn> {
   const messages: StoredMessage[] = [];
   const deadLetters: StoredMessage[] = [];
   const calls: string[] = [];
   let failCalls = 0;
-  let refuse: ((body: string) => boolean) | undefined;
+  let refuse: ((body: string, queueUrl: string) => boolean) | undefined;
   const inFlight = new Map<string, StoredMessage>();
 
   const server = http.createServer((req, res) => {
@@ -62,7 +65,7 @@ export async function startSqsStandIn(): Promise<SqsStandIn> {
         reply(500, { __type: 'com.amazonaws.sqs#InternalError', message: 'scripted failure' }, { 'x-amzn-query-error': 'InternalError;Receiver' });
         return;
       }
-      let input: { Entries?: Array<{ Id: string; MessageBody: string; DelaySeconds?: number }>; MessageBody?: string };
+      let input: { QueueUrl?: string; Entries?: Array<{ Id: string; MessageBody: string; DelaySeconds?: number }>; MessageBody?: string };
       try {
         input = JSON.parse(Buffer.concat(chunks).toString('utf8'));
       } catch {
@@ -85,11 +88,11 @@ export async function startSqsStandIn(): Promise<SqsStandIn> {
         for (const entry of entries) {
           if (/[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\ud800-\udfff]/.test(entry.MessageBody) || /[\ufffe\uffff]/.test(entry.MessageBody)) {
             Failed.push({ Id: entry.Id, SenderFault: true, Code: 'InvalidMessageContents', Message: 'invalid characters' });
-          } else if (refuse?.(entry.MessageBody)) {
+          } else if (refuse?.(entry.MessageBody, input.QueueUrl ?? '')) {
             Failed.push({ Id: entry.Id, SenderFault: false, Code: 'InternalError', Message: 'scripted refusal' });
           } else {
             const messageId = randomUUID();
-            messages.push({ messageId, body: entry.MessageBody, delaySeconds: entry.DelaySeconds ?? 0, receiveCount: 0 });
+            (input.QueueUrl?.endsWith(DEAD_LETTER_QUEUE_SUFFIX) ? deadLetters : messages).push({ messageId, body: entry.MessageBody, delaySeconds: entry.DelaySeconds ?? 0, receiveCount: 0 });
             Successful.push({ Id: entry.Id, MessageId: messageId, MD5OfMessageBody: createHash('md5').update(entry.MessageBody, 'utf8').digest('hex') });
           }
         }
@@ -106,6 +109,7 @@ export async function startSqsStandIn(): Promise<SqsStandIn> {
   return {
     endpoint,
     queueUrl: `${endpoint}/123456789012/${QUEUE_NAME}`,
+    deadLetterQueueUrl: `${endpoint}/123456789012/${QUEUE_NAME}${DEAD_LETTER_QUEUE_SUFFIX}`,
     messages,
     deadLetters,
     calls,

@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { LangfuseActivity } from '../../../lambda/langfuse/activity';
+import type { ContentPolicy } from '../../../lambda/langfuse/content-policy';
 import { basicAuthorization, DEFAULT_LANGFUSE_BASE_URL, LangfuseConfigError, readLangfuseConfig } from '../../../lambda/langfuse/config';
 import { MAX_SPAN_BYTES } from '../../../lambda/langfuse/destination';
 import { LLM_FORMATS } from '../../../lambda/langfuse/llm-call';
@@ -50,6 +52,51 @@ describe('prepare', () => {
     const destination = preparingDestination();
     const report = await destination.deliver([{ spanJson: 42 } as never], { at: Date.now() + 1000, remainingMs: () => 1000 });
     expect(report).toEqual({ delivered: 0, failed: [{ payload: { spanJson: 42 }, reason: 'malformed Langfuse payload', retryable: false }] });
+  });
+});
+
+describe('redaction of what leaves, per content policy', () => {
+  const SECRET_PROMPT = 'my key is sk-proj-Abcdefghijklmnopqrstuvwx123 and mail me at jane.doe@example.com';
+  const line = () => {
+    const parsed = JSON.parse(fixtureLine('llm-call-v1.success.json'));
+    parsed.request = { messages: [{ role: 'user', content: SECRET_PROMPT }] };
+    parsed.metadata = { ...parsed.metadata, owner: 'ops@example.com', credentials: { user: 'bob', pin: '1234' } };
+    return JSON.stringify(parsed);
+  };
+  const attributesUnder = (policy: ContentPolicy) => attributesOf(JSON.parse(preparedPayload(preparingDestination(policy), line()).spanJson));
+
+  test('full sends the prompt as logged, redacted applies the shared rules to it: the two differ', () => {
+    const full = attributesUnder('full')['langfuse.observation.input'] as string;
+    const redacted = attributesUnder('redacted')['langfuse.observation.input'] as string;
+    expect(full).toContain(SECRET_PROMPT);
+    expect(redacted).not.toBe(full);
+    expect(JSON.parse(redacted)).toEqual({ messages: [{ role: 'user', content: 'my key is [REDACTED:api-key] and mail me at [REDACTED:email]' }] });
+  });
+
+  test.each<ContentPolicy>(['full', 'redacted', 'hash', 'none'])('under %s every other attribute is still redacted', (policy) => {
+    const attributes = attributesUnder(policy);
+    const { ['langfuse.observation.input']: _input, ['langfuse.observation.output']: _output, ...others } = attributes;
+    const text = JSON.stringify(others);
+    expect(text).not.toMatch(/ops@example\.com|"pin"|1234"/);
+    expect(attributes['langfuse.trace.metadata.owner']).toBe('[REDACTED:email]');
+    expect(attributes['langfuse.trace.metadata.credentials']).toBe('[REDACTED:secret]');
+  });
+
+  test('hash sends the SHA-256 of the prompt as logged, not of its redacted form', () => {
+    const input = attributesUnder('hash')['langfuse.observation.input'];
+    const logged = JSON.stringify({ messages: [{ role: 'user', content: SECRET_PROMPT }] });
+    expect(input).toBe(`sha256:${createHash('sha256').update(logged).digest('hex')}`);
+  });
+
+  test('the trace id comes from the raw log: a trace id the rules would redact still keeps its trace', () => {
+    const parsed = JSON.parse(line());
+    parsed.trace_id = 'AKIAIOSFODNN7EXAMPLE'; // looks like an AWS access key: redacted as metadata, not merged as a trace
+    const other = { ...parsed, trace_id: 'AKIAI44QH8DHBEXAMPLE' };
+    const destination = preparingDestination();
+    const a = preparedPayload(destination, JSON.stringify(parsed));
+    const b = preparedPayload(destination, JSON.stringify(other));
+    expect(a.traceId).not.toBe(b.traceId);
+    expect(a.spanJson).not.toContain('AKIAIOSFODNN7EXAMPLE');
   });
 });
 

@@ -93,6 +93,7 @@ beforeAll(async () => {
     LANGFUSE_PUBLIC_KEY: credentials.publicKey,
     LANGFUSE_SECRET_KEY: credentials.secretKey,
     RETRY_QUEUE_URL: sqs.queueUrl,
+    DEAD_LETTER_QUEUE_URL: sqs.deadLetterQueueUrl,
     RETRY_MAX_RECEIVES: String(MAX_RECEIVES),
     LOGS_ENVIRONMENT: 'integration',
     LANGFUSE_RELEASE: 'forwarder-it',
@@ -132,10 +133,12 @@ test('every LLM event arrives exactly once or is parked, through faults, an outa
     expect(summary.received).toBe(10);
     expect(summary.matched).toBe(8);
   }
-  // 2. A batch carrying one span Langfuse refuses: it is isolated and parked, its neighbours delivered.
+  // 2. A batch carrying one span Langfuse refuses: it is isolated and dead-lettered at once (retrying cannot help),
+  //    its neighbours delivered.
   phase = 'healthy';
   const poisoned = await send(10, 60_000, true);
-  expect(poisoned).toMatchObject({ matched: 8, sent: 7, parked: 1 });
+  expect(poisoned).toMatchObject({ matched: 8, sent: 7, parked: 0, deadLettered: 1 });
+  expect(sqs.deadLetters).toHaveLength(1);
   // 3. An outage longer than the invocation: everything in the batch is parked, nothing is lost.
   phase = 'outage';
   const outage = await send(10, 9_000);
@@ -148,7 +151,7 @@ test('every LLM event arrives exactly once or is parked, through faults, an outa
 
   // 5. Langfuse is back: the retry queue is drained the way Lambda's SQS event source would.
   phase = 'healthy';
-  expect(sqs.messages.length).toBe(17);
+  expect(sqs.messages.length).toBe(16);
   for (let round = 0; round < 2 * MAX_RECEIVES && sqs.messages.length > 0; round++) {
     const event = sqs.receiveAsLambdaEvent(10);
     const response = await bundled.invoke<BatchResponse>(event, 60_000);

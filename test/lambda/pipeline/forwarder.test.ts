@@ -1,6 +1,6 @@
 import { createForwarderHandler, type BatchResponse, type InvocationSummary } from '../../../lambda/pipeline/forwarder';
 import { createLogger } from '../../../lambda/pipeline/logger';
-import { createRedactor } from '../../../lambda/pipeline/redact';
+import { createRedactor, type Redactor } from '../../../lambda/pipeline/redact';
 import { createSqsRetryQueue, decodeParkedMessage, type ParkedMessage } from '../../../lambda/pipeline/retry-queue';
 import type { Deadline, Destination, SourceLogEvent } from '../../../lambda/pipeline/types';
 import { encodeAwsLogsData, subscriptionEvent, CONTROL_MESSAGE } from '../../fixtures/logs/cloudwatch-payload';
@@ -22,6 +22,8 @@ function lineDestination() {
   const received: LinePayload[] = [];
   const seen: SourceLogEvent[] = [];
   const failIds = new Set<string>();
+  /** Ids the "receiver" refuses for good (like Sentry's 400): not retryable. */
+  const refuseIds = new Set<string>();
   let deadlineSeen: Deadline | undefined;
   let throwOnPrepare: string | undefined;
   const destination: Destination<LinePayload> = {
@@ -33,6 +35,7 @@ function lineDestination() {
       if (!event.message.includes('ERROR') && event.json?.level !== 'error') return { kind: 'skip', reason: 'not an error' };
       return { kind: 'payloads', payloads: [{ id: event.id, text: event.message, hasJson: event.json !== undefined, fingerprint: event.message.slice(0, 12) }] };
     },
+    redact: (payload, redactor) => ({ ...payload, text: redactor.text(payload.text) }),
     finalize(payloads) {
       const kept = new Map<string, LinePayload>();
       const out: LinePayload[] = [];
@@ -48,8 +51,11 @@ function lineDestination() {
     },
     async deliver(payloads, deadline) {
       deadlineSeen = deadline;
-      const failed = payloads.filter((p) => failIds.has(p.id)).map((payload) => ({ payload, reason: 'HTTP 503', retryable: true, retryAfterMs: 2000 }));
-      received.push(...payloads.filter((p) => !failIds.has(p.id)));
+      const failed = [
+        ...payloads.filter((p) => failIds.has(p.id)).map((payload) => ({ payload, reason: 'HTTP 503', retryable: true, retryAfterMs: 2000 })),
+        ...payloads.filter((p) => refuseIds.has(p.id)).map((payload) => ({ payload, reason: 'HTTP 400: refused', retryable: false })),
+      ];
+      received.push(...payloads.filter((p) => !failIds.has(p.id) && !refuseIds.has(p.id)));
       return { delivered: payloads.length - failed.length, failed };
     },
   };
@@ -58,10 +64,23 @@ function lineDestination() {
     received,
     seen,
     failIds,
+    refuseIds,
     deadline: () => deadlineSeen,
     throwOn: (text: string | undefined) => {
       throwOnPrepare = text;
     },
+  };
+}
+
+/** The shared redactor, remembering every string it was asked to redact as text. */
+function countingRedactor(): Redactor & { inputs: string[] } {
+  const inner = createRedactor();
+  const inputs: string[] = [];
+  return {
+    inputs,
+    text: (value) => (inputs.push(value), inner.text(value)),
+    json: (value) => (inputs.push(JSON.stringify(value)), inner.json(value)),
+    value: (value) => (inputs.push(JSON.stringify(value)), inner.value(value)),
   };
 }
 
@@ -74,14 +93,15 @@ describe('createForwarderHandler', () => {
     sqs = standIn();
   });
 
-  function setUp(options: { maxReceives?: number } = {}) {
+  function setUp(options: { maxReceives?: number; deadLetterQueue?: boolean; redactor?: Redactor } = {}) {
     const lines = lineDestination();
     const logs: Array<Record<string, unknown>> = [];
     const emf: Array<Record<string, unknown>> = [];
     const handler = createForwarderHandler(lines.destination, {
       context: { environment: 'prod', region: 'eu-west-1' },
-      redactor: createRedactor(),
+      redactor: options.redactor ?? createRedactor(),
       retryQueue: createSqsRetryQueue(sqs.queueUrl),
+      ...(options.deadLetterQueue ? { deadLetterQueue: createSqsRetryQueue(sqs.deadLetterQueueUrl) } : {}),
       retryMaxReceives: options.maxReceives ?? 3,
       logger: createLogger({ service: 'lines-forwarder', sink: (line) => logs.push(JSON.parse(line)) }),
       metricsSink: (line) => emf.push(JSON.parse(line)),
@@ -97,7 +117,7 @@ describe('createForwarderHandler', () => {
     const { handler, received, emf } = setUp();
     const event = subscriptionEvent({ events: [{ message: 'ERROR db down' }, { message: 'INFO ok' }, { message: '{"level":"error","msg":"x"}' }] });
     const summary = (await handler(event, lambdaContext())) as InvocationSummary;
-    expect(summary).toEqual({ received: 3, matched: 2, sent: 2, suppressed: 0, parked: 0, badPayloads: 0 });
+    expect(summary).toEqual({ received: 3, matched: 2, sent: 2, suppressed: 0, parked: 0, deadLettered: 0, badPayloads: 0 });
     expect(received.map((p) => [p.text, p.hasJson])).toEqual([
       ['ERROR db down', false],
       ['{"level":"error","msg":"x"}', true],
@@ -114,23 +134,99 @@ describe('createForwarderHandler', () => {
     });
   });
 
-  test('redacts before the destination sees an event, in text and in parsed JSON', async () => {
-    const { handler, seen } = setUp();
-    await handler(
-      subscriptionEvent({ events: [{ message: '{"level":"error","msg":"login","credentials":{"user":"bob","pin":"1234"},"email":"bob@example.com"}' }, { message: 'ERROR password=hunter2' }] }),
-      lambdaContext(),
-    );
-    expect(seen[0].json).toEqual({ level: 'error', msg: 'login', credentials: '[REDACTED:secret]', email: '[REDACTED:email]' });
-    expect(seen[0].message).not.toContain('bob');
-    expect(seen[1].message).toBe('ERROR password=[REDACTED:secret]');
+  test('the destination reads the raw event, its JSON parsed once; what it sends is redacted', async () => {
+    const { handler, seen, received } = setUp();
+    const line = '{"level":"error","msg":"login","credentials":{"user":"bob","pin":"1234"},"email":"bob@example.com"}';
+    await handler(subscriptionEvent({ events: [{ message: line }, { message: 'ERROR password=hunter2' }] }), lambdaContext());
+    expect(seen[0].message).toBe(line);
+    expect(seen[0].json).toEqual(JSON.parse(line));
+    expect(seen[0].json).toBe(seen[0].json); // parsed once, then the same value for every stage
+    expect(seen[1].json).toBeUndefined();
+    expect(received.map((p) => p.text)).toEqual([
+      '{"level":"error","msg":"login","credentials":{"user":"bob","pin":"1234"},"email":"[REDACTED:email]"}',
+      'ERROR password=[REDACTED:secret]',
+    ]);
   });
 
-  test('redacts JSON values unescaped: a quoted secret or an address after a newline cannot hide', async () => {
-    const { handler, seen } = setUp();
+  test('a line the destination skips or suppresses never reaches the redactor', async () => {
+    const redactor = countingRedactor();
+    const lines = lineDestination();
+    const handler = createForwarderHandler(
+      { ...lines.destination, prepare: (event, context) => (event.message.includes('again') ? { kind: 'suppressed' } : lines.destination.prepare(event, context)) },
+      { context: { environment: 'prod', region: 'eu-west-1' }, redactor, retryQueue: createSqsRetryQueue(sqs.queueUrl), logger: createLogger({ service: 't', sink: () => undefined }), metricsSink: () => undefined },
+    );
+    await handler(
+      subscriptionEvent({ events: [{ message: 'INFO token=skipped-secret-1' }, { message: 'ERROR sent password=hunter2' }, { message: 'ERROR again password=suppressed-secret-2' }] }),
+      lambdaContext(),
+    );
+    expect(redactor.inputs.join('\n')).not.toMatch(/skipped-secret-1|suppressed-secret-2/);
+    expect(redactor.inputs).toEqual(['ERROR sent password=hunter2']);
+  });
+
+  test('every parked payload is redacted too: a failed delivery, and an event whose preparation threw', async () => {
+    const { handler, failIds, throwOn } = setUp();
+    throwOn('crashy');
+    failIds.add('e-1');
+    await handler(
+      subscriptionEvent({ events: [{ message: 'ERROR jane@example.com password=hunter2', id: 'e-1' }, { message: '{"level":"error","msg":"crashy","apiKey":"sk-lf-0123456789abcdef"}', id: 'e-2' }] }),
+      lambdaContext(),
+    );
+    const bodies = sqs.messages.map((m) => m.body).join('\n');
+    expect(bodies).not.toMatch(/jane@example\.com|hunter2|sk-lf-0123456789abcdef/);
+    const parkedItems = parkedMessages().map((m) => m.item);
+    expect(parkedItems).toHaveLength(2);
+    expect(parkedItems).toEqual(expect.arrayContaining([
+      { kind: 'payload', payload: expect.objectContaining({ id: 'e-1', text: 'ERROR [REDACTED:email] password=[REDACTED:secret]' }) },
+      { kind: 'event', event: expect.objectContaining({ id: 'e-2', message: '{"level":"error","msg":"crashy","apiKey":"[REDACTED:secret]"}' }) },
+    ]));
+  });
+
+  test('redacts parked JSON values unescaped: a quoted secret or an address after a newline cannot hide', async () => {
+    const { handler, throwOn } = setUp();
+    throwOn('login failed');
     const line = JSON.stringify({ level: 'error', msg: 'login failed: password="hunter2"', note: 'user\nbob@example.com', 'jane@example.com': 1 });
     await handler(subscriptionEvent({ events: [{ message: line }] }), lambdaContext());
-    expect(seen[0].json).toEqual({ level: 'error', msg: 'login failed: password="[REDACTED:secret]"', note: 'user\n[REDACTED:email]', '[REDACTED:email]': 1 });
-    expect(JSON.parse(seen[0].message)).toEqual(seen[0].json);
+    const [parkedEvent] = parkedMessages().map((m) => (m.item as { event: SourceLogEvent }).event);
+    expect(JSON.parse(parkedEvent.message)).toEqual({ level: 'error', msg: 'login failed: password="[REDACTED:secret]"', note: 'user\n[REDACTED:email]', '[REDACTED:email]': 1 });
+  });
+
+  test('a payload the receiver refuses for good goes straight to the dead-letter queue, with the reason', async () => {
+    const { handler, refuseIds, failIds, metric } = setUp({ deadLetterQueue: true });
+    refuseIds.add('bad');
+    failIds.add('later');
+    const summary = (await handler(subscriptionEvent({ events: [{ message: 'ERROR bad', id: 'bad' }, { message: 'ERROR later', id: 'later' }, { message: 'ERROR fine', id: 'ok' }] }), lambdaContext())) as InvocationSummary;
+    expect(summary).toMatchObject({ sent: 1, parked: 1, deadLettered: 1 });
+    expect(metric('DeadLettered')).toBe(1);
+    expect(sqs.deadLetters.map((m) => JSON.parse(m.body))).toEqual([expect.objectContaining({ reason: 'HTTP 400: refused', item: { kind: 'payload', payload: expect.objectContaining({ id: 'bad' }) } })]);
+    expect(parkedMessages().map((m) => m.reason)).toEqual(['HTTP 503']);
+  });
+
+  test('without a dead-letter queue configured, a refused payload goes round the retry queue as before', async () => {
+    const { handler, refuseIds } = setUp();
+    refuseIds.add('bad');
+    expect(await handler(subscriptionEvent({ events: [{ message: 'ERROR bad', id: 'bad' }] }), lambdaContext())).toMatchObject({ parked: 1, deadLettered: 0 });
+    expect(parkedMessages().map((m) => m.reason)).toEqual(['HTTP 400: refused']);
+  });
+
+  test('a redelivery the receiver refuses for good leaves the retry queue for the dead-letter queue at once', async () => {
+    const { handler, failIds } = setUp();
+    failIds.add('x');
+    await handler(subscriptionEvent({ events: [{ message: 'ERROR x', id: 'x' }] }), lambdaContext());
+    const consumer = setUp({ deadLetterQueue: true, maxReceives: 5 });
+    consumer.refuseIds.add('x');
+    const event = sqs.receiveAsLambdaEvent();
+    expect(await consumer.handler(event, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(sqs.deadLetters.map((m) => JSON.parse(m.body))).toEqual([expect.objectContaining({ reason: 'HTTP 400: refused', attempt: 2 })]);
+    expect(consumer.metric('DeadLettered')).toBe(1);
+  });
+
+  test('what the retry queue refuses is offered to the dead-letter queue before the invocation fails', async () => {
+    const { handler, failIds } = setUp({ deadLetterQueue: true });
+    failIds.add('r');
+    sqs.refuseEntries((_body, queueUrl) => queueUrl === sqs.queueUrl);
+    const summary = (await handler(subscriptionEvent({ events: [{ message: 'ERROR r', id: 'r' }] }), lambdaContext())) as InvocationSummary;
+    expect(summary).toMatchObject({ parked: 0, deadLettered: 1 });
+    expect(sqs.deadLetters.map((m) => JSON.parse(m.body))).toEqual([expect.objectContaining({ reason: 'HTTP 503', item: { kind: 'payload', payload: expect.objectContaining({ id: 'r' }) } })]);
   });
 
   test('counts events a destination suppresses in prepare as matched and suppressed', async () => {

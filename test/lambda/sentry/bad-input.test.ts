@@ -28,7 +28,7 @@ describe('Sentry forwarder on bad input', () => {
     restore = useSqsStandIn(sqs);
     const redactor = createRedactor();
     handler = createForwarderHandler(
-      createSentryDestination({ transport: createSentryTransport({ dsn: async () => sentry.dsn, concurrency: 8 }), redactor, maxEventsPerFingerprint: 10 }),
+      createSentryDestination({ transport: createSentryTransport({ dsn: async () => sentry.dsn, concurrency: 8 }), maxEventsPerFingerprint: 10 }),
       {
         context: { environment: 'test', region: 'eu-west-1' },
         redactor,
@@ -110,6 +110,6 @@ describe('Sentry forwarder on bad input', () => {
     ] as InvocationSummary[];
     expect(results[0]).toMatchObject({ received: 2, matched: 2, sent: 2 });
     expect(results[1]).toMatchObject({ badPayloads: 0 });
-    expect(results[2]).toEqual({ received: 0, matched: 0, sent: 0, suppressed: 0, parked: 0, badPayloads: 0 });
+    expect(results[2]).toEqual({ received: 0, matched: 0, sent: 0, suppressed: 0, parked: 0, deadLettered: 0, badPayloads: 0 });
   });
 });

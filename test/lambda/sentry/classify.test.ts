@@ -1,21 +1,18 @@
+import { logEvent } from '../../../lambda/pipeline/log-event';
 import { createRedactor } from '../../../lambda/pipeline/redact';
 import { readJsonObject } from '../../../lambda/pipeline/safe-json';
 import type { SourceLogEvent } from '../../../lambda/pipeline/types';
 import { classify } from '../../../lambda/sentry/classify';
+import { redactSentryEvent } from '../../../lambda/sentry/destination';
 import { topInAppFrame } from '../../../lambda/sentry/fingerprint';
+import { toSentryEvent } from '../../../lambda/sentry/map-event';
 import { ERROR_FIXTURES, NON_ERRORS } from '../../fixtures/logs/error-lines';
 
-const redactor = createRedactor();
-const readEmbedded = (text: string) => {
-  const parsed = readJsonObject(text);
-  return parsed ? redactor.json(parsed) : undefined;
-};
+const readEmbedded = readJsonObject;
 
-/** What the pipeline hands a destination: the redacted message, parsed when it is JSON. */
+/** What the pipeline hands a destination: the raw event, its JSON parsed on first read. */
 function sourceEvent(message: string, logGroup = '/aws/ecs/api/errors'): SourceLogEvent {
-  const redacted = redactor.text(message);
-  const json = readJsonObject(redacted);
-  return { id: '1', timestamp: Date.UTC(2026, 10, 21, 9, 30), message: redacted, logGroup, logStream: 's', account: '123456789012', ...(json ? { json: redactor.json(json) } : {}) };
+  return logEvent({ id: '1', timestamp: Date.UTC(2026, 10, 21, 9, 30), message, logGroup, logStream: 's', account: '123456789012' });
 }
 
 describe('classify: error formats', () => {
@@ -84,13 +81,20 @@ describe('classify: details', () => {
     const without = classify(sourceEvent(JSON.stringify({ level: 'error', message: 'x' })), readEmbedded)!;
     expect(without.userId).toBeUndefined();
     expect(without.release).toBeUndefined();
-    const emailUser = classify(sourceEvent(JSON.stringify({ level: 'error', message: 'x', user_id: 'jane@example.com' })), readEmbedded)!;
-    expect(emailUser.userId).toBeUndefined();
+    // An e-mail address as user id is personal data: the event that leaves carries no user at all.
+    const emailSource = sourceEvent(JSON.stringify({ level: 'error', message: 'x', user_id: 'jane@example.com' }));
+    const emailUser = classify(emailSource, readEmbedded)!;
+    const sent = redactSentryEvent(toSentryEvent(emailUser, emailSource, { environment: 'prod', region: 'eu-west-1' }), createRedactor());
+    expect(sent.user).toBeUndefined();
+    expect(JSON.stringify(sent)).not.toContain('jane@example.com');
   });
 
-  test('a secret inside embedded JSON is redacted before classification', () => {
+  test('a secret inside embedded JSON never reaches the event that is sent', () => {
     const line = `2026-11-21T09:30:11.204Z\tundefined\tERROR\t{"level":"error","msg":"auth failed","credentials":{"user":"bob","pin":"1234"}}`;
-    const error = classify(sourceEvent(line), readEmbedded)!;
+    const source = sourceEvent(line);
+    const error = classify(source, readEmbedded)!;
     expect(error.message).toBe('auth failed');
+    const sent = redactSentryEvent(toSentryEvent(error, source, { environment: 'prod', region: 'eu-west-1' }), createRedactor());
+    expect(JSON.stringify(sent)).not.toMatch(/"pin"|"1234"/);
   });
 });

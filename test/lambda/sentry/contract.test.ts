@@ -27,7 +27,7 @@ describe('Sentry contract', () => {
   test('every fixture becomes one valid envelope with one valid event', async () => {
     const redactor = createRedactor();
     const handler = createForwarderHandler(
-      createSentryDestination({ transport: createSentryTransport({ dsn: async () => sentry.dsn, concurrency: 4 }), redactor, maxEventsPerFingerprint: 10 }),
+      createSentryDestination({ transport: createSentryTransport({ dsn: async () => sentry.dsn, concurrency: 4 }), maxEventsPerFingerprint: 10 }),
       { context: { environment: 'prod', region: 'eu-west-1' }, redactor, logger: createLogger({ service: 't', sink: () => undefined }), metricsSink: () => undefined },
     );
     for (const [index, fixture] of ERROR_FIXTURES.entries()) {

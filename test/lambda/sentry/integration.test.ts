@@ -8,7 +8,8 @@ import { startSqsStandIn, type SqsStandIn } from '../../support/sqs-stand-in';
 /**
  * The bundle CDK ships (esbuild output with the shared options), not the TypeScript source, against a Sentry
  * receiver that scripts faults and an SQS stand-in reached through AWS_ENDPOINT_URL_SQS.
- * The promise under test: every error arrives in Sentry exactly once, or is parked (and finally dead-lettered).
+ * The promise under test: every error arrives in Sentry exactly once, or is parked (and finally dead-lettered);
+ * an event Sentry refuses (400) goes to the dead-letter queue at once, with the reason, not round the retry queue.
  */
 
 const MAX_RECEIVES = 3;
@@ -36,6 +37,7 @@ describe('bundled Sentry forwarder against scripted faults', () => {
     const container = await startBundleProcess(bundle, {
       SENTRY_DSN: sentry.dsn,
       RETRY_QUEUE_URL: sqs.queueUrl,
+      DEAD_LETTER_QUEUE_URL: sqs.deadLetterQueueUrl,
       RETRY_MAX_RECEIVES: String(MAX_RECEIVES),
       LOGS_ENVIRONMENT: 'staging',
       DELIVERY_CONCURRENCY: '8',
@@ -85,10 +87,12 @@ describe('bundled Sentry forwarder against scripted faults', () => {
     const first = await coldStart();
     const summary = await invoke(first, batch);
     expect(summary).toMatchObject({ received: 56, matched: 56, suppressed: 0 });
-    const { sent, parked } = summary as { sent: number; parked: number };
-    expect(sent + parked).toBe(56);
-    expect(parked).toBeGreaterThanOrEqual(8 + 4); // the always-500s and the 400s at least
+    const { sent, parked, deadLettered: refused } = summary as { sent: number; parked: number; deadLettered: number };
+    expect(sent + parked + refused).toBe(56);
+    expect(parked).toBeGreaterThanOrEqual(8); // the always-500s at least
+    expect(refused).toBe(4); // the 400s, at once
     expect(sqs.messages).toHaveLength(parked);
+    expect(sqs.deadLetters).toHaveLength(refused);
 
     // A 429 with both headers on a second batch: nothing more is sent, everything parks with the delay.
     const stormIds = ERROR_FIXTURES.slice(0, 5).map((_, i) => `rl-${i}`);

@@ -1,28 +1,32 @@
-import { createRedactor } from '../../../lambda/pipeline/redact';
+import { logEvent } from '../../../lambda/pipeline/log-event';
+import { createForwarderHandler } from '../../../lambda/pipeline/forwarder';
+import { createLogger } from '../../../lambda/pipeline/logger';
+import { createRedactor, type Redactor } from '../../../lambda/pipeline/redact';
 import { readJsonObject } from '../../../lambda/pipeline/safe-json';
 import type { SourceLogEvent } from '../../../lambda/pipeline/types';
 import { classify } from '../../../lambda/sentry/classify';
 import { eventIdFor } from '../../../lambda/sentry/event-id';
 import { fingerprintOf, normaliseMessage } from '../../../lambda/sentry/fingerprint';
 import { MAX_FRAMES, toSentryEvent } from '../../../lambda/sentry/map-event';
-import { createSentryDestination } from '../../../lambda/sentry/destination';
+import { createSentryDestination, redactSentryEvent } from '../../../lambda/sentry/destination';
 import type { SentryEvent } from '../../../lambda/sentry/sentry-event';
 import { createSentryTransport } from '../../../lambda/sentry/sentry-transport';
+import { subscriptionEvent } from '../../fixtures/logs/cloudwatch-payload';
 import { ERROR_FIXTURES, NODE_STACK } from '../../fixtures/logs/error-lines';
 
 const redactor = createRedactor();
 const readEmbedded = (text: string) => readJsonObject(text);
 const context = { environment: 'prod', region: 'eu-west-1' };
 
+/** The raw event, as the pipeline hands it to `prepare`. */
 function source(message: string, overrides: Partial<SourceLogEvent> = {}): SourceLogEvent {
-  const redacted = redactor.text(message);
-  const json = readJsonObject(redacted);
-  return { id: '37719999372640478163573591346497413537837468512318914560', timestamp: Date.UTC(2026, 10, 21, 9, 30), message: redacted, logGroup: '/aws/ecs/checkout/errors', logStream: 'checkout/app/5f1c2d3e', account: '123456789012', ...(json ? { json } : {}), ...overrides };
+  return logEvent({ id: '37719999372640478163573591346497413537837468512318914560', timestamp: Date.UTC(2026, 10, 21, 9, 30), message, logGroup: '/aws/ecs/checkout/errors', logStream: 'checkout/app/5f1c2d3e', account: '123456789012', ...overrides });
 }
 
+/** The event as it leaves: mapped from the raw line, then redacted. */
 function mapped(message: string, overrides: Partial<SourceLogEvent> = {}) {
   const event = source(message, overrides);
-  return toSentryEvent(classify(event, readEmbedded)!, event, context, { forwarderRelease: 'forwarder@1.2.0' });
+  return redactSentryEvent(toSentryEvent(classify(event, readEmbedded)!, event, context, { forwarderRelease: 'forwarder@1.2.0' }), redactor);
 }
 
 describe('toSentryEvent', () => {
@@ -119,7 +123,7 @@ describe('fingerprint', () => {
 describe('storm cap', () => {
   /** One batch through the destination's own prepare/finalize, as the pipeline runs it. */
   function batch(messages: Array<{ message: string; second: number }>, max = 10) {
-    const destination = createSentryDestination({ transport: createSentryTransport({ dsn: async () => undefined, concurrency: 1 }), redactor, maxEventsPerFingerprint: max });
+    const destination = createSentryDestination({ transport: createSentryTransport({ dsn: async () => undefined, concurrency: 1 }), maxEventsPerFingerprint: max });
     destination.begin!();
     const prepared: SentryEvent[] = [];
     let suppressed = 0;
@@ -143,13 +147,47 @@ describe('storm cap', () => {
   });
 
   test('starts afresh with every batch', () => {
-    const destination = createSentryDestination({ transport: createSentryTransport({ dsn: async () => undefined, concurrency: 1 }), redactor, maxEventsPerFingerprint: 1 });
+    const destination = createSentryDestination({ transport: createSentryTransport({ dsn: async () => undefined, concurrency: 1 }), maxEventsPerFingerprint: 1 });
     for (let run = 0; run < 2; run++) {
       destination.begin!();
       expect(destination.prepare(source('ERROR same'), context).kind).toBe('payloads');
       expect(destination.prepare(source('ERROR same', { id: '2' }), context).kind).toBe('suppressed');
       destination.finalize!([]);
     }
+  });
+
+  test('a suppressed line and a line that is not an error never reach the redactor; what is sent is redacted', async () => {
+    const inner = createRedactor();
+    const seenByRedactor: string[] = [];
+    const counting: Redactor = {
+      text: (value) => (seenByRedactor.push(value), inner.text(value)),
+      json: (value) => (seenByRedactor.push(JSON.stringify(value)), inner.json(value)),
+      value: (value) => (seenByRedactor.push(JSON.stringify(value)), inner.value(value)),
+    };
+    const sent: SentryEvent[] = [];
+    const transport = { deliver: async (events: readonly SentryEvent[]) => (sent.push(...events), { delivered: events.length, failed: [] }) };
+    const handler = createForwarderHandler(createSentryDestination({ transport, maxEventsPerFingerprint: 1 }), {
+      context,
+      redactor: counting,
+      logger: createLogger({ service: 't', sink: () => undefined }),
+      metricsSink: () => undefined,
+    });
+    const summary = await handler(
+      subscriptionEvent({
+        events: [
+          { message: 'ERROR db pool exhausted for jane@example.com password=storm-secret-1' },
+          { message: 'ERROR db pool exhausted for joe@example.com password=storm-secret-2' },
+          { message: 'INFO login ok for ann@example.com token=info-secret-3' },
+        ],
+      }),
+      { getRemainingTimeInMillis: () => 10_000 },
+    );
+    expect(summary).toMatchObject({ received: 3, matched: 2, sent: 1, suppressed: 1 });
+    const redactorInput = seenByRedactor.join('\n');
+    expect(redactorInput).toContain('storm-secret-1');
+    expect(redactorInput).not.toMatch(/storm-secret-2|joe@example|info-secret-3|ann@example/);
+    expect(JSON.stringify(sent)).not.toMatch(/storm-secret|@example\.com/);
+    expect(sent[0].extra).toMatchObject({ suppressed: 1 });
   });
 
   test('is deterministic, so a re-delivered batch sends the same event ids', () => {
