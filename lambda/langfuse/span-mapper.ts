@@ -6,7 +6,7 @@
 import type { LlmPrice } from '../../lib/config/llm-prices';
 import type { ForwarderContext } from '../pipeline/types';
 import type { ContentFilter } from './content-policy';
-import { boundedMemo } from './bounded-memo';
+import { boundedMemo } from '../pipeline/bounded-memo';
 import { nsToMs } from './formats/fields';
 import { spanIdFor, traceIdFor, type EventCoordinates } from './ids';
 import { OBSERVATION_ATTRIBUTES as OBS, RESERVED_KEY_SEGMENTS, TRACE_ATTRIBUTES as TRACE, type ObservationLevel } from './langfuse-attributes';

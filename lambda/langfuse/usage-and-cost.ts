@@ -4,7 +4,7 @@
  * price table, else absent: an unknown model gets no cost rather than a guess.
  */
 import { findLlmPrice, type LlmPrice } from '../../lib/config/llm-prices';
-import { boundedMemo } from './bounded-memo';
+import { boundedMemo } from '../pipeline/bounded-memo';
 import type { LlmCall, LlmUsage } from './llm-call';
 
 /** Langfuse usage types, as in its default model definitions (`input_cache_read`, `input_cache_creation`). */

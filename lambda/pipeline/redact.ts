@@ -1,3 +1,4 @@
+import { boundedMemo } from './bounded-memo';
 import { looksLikeCardNumber } from './luhn';
 import { setOwn } from './safe-json';
 import type { JsonObject, JsonValue } from './types';
@@ -28,10 +29,11 @@ const SECRET_KEY = /password|passwd|passphrase|pwd|secret|apikey|cookie|credenti
 /** Names that contain a secret word but hold counts, ids or settings (`max_tokens`, `api_key_id`, `token_type`). */
 const NOT_SECRET_KEY = /(?:id|ids|tokens|count|limit|type|length|usage|expiry|expiresat|expiresin|ttl|url|uri|policy|rotation)$/;
 
-export function isSecretKey(key: string): boolean {
+/** The same few keys come with every line of a service: decided once per container (bounded). */
+export const isSecretKey = boundedMemo((key: string): boolean => {
   const normalised = key.toLowerCase().replace(/[^a-z0-9]/g, '');
   return SECRET_KEY.test(normalised) && !NOT_SECRET_KEY.test(normalised);
-}
+}, 4096);
 
 interface TextRule {
   readonly kind: string;

@@ -24,6 +24,9 @@ const LOGGER_KEYS = ['logger', 'loggerName', 'logger_name', 'log.logger', 'name'
 const RELEASE_KEYS = ['release', 'service.version', 'sentry_release', 'app_version'] as const;
 const USER_KEYS = ['user_id', 'userId', 'user.id', 'usr.id'] as const;
 const TRACE_KEYS = ['xray_trace_id', 'trace_id', 'traceId', 'trace.id'] as const;
+const SERVICE_KEYS = ['service', 'service.name'] as const;
+const BUNYAN_SERVICE_KEYS = ['name'] as const;
+const NO_KEYS: readonly string[] = [];
 /** Nested causes followed per error object; deeper chains are cut. */
 const MAX_CAUSES = 10;
 /** Lambda platform statuses that mean the invocation or init failed. */
@@ -38,21 +41,31 @@ export function classifyJson(json: JsonObject): DetectedError | undefined {
   if (level === 'unknown' && !found) return undefined;
   const exceptions = found?.exceptions ?? [];
   const primary = exceptions.at(-1);
-  return {
+  const error: { -readonly [K in keyof DetectedError]: DetectedError[K] } = {
     level: level === 'fatal' ? 'fatal' : 'error',
     format,
     platform: found?.platform !== 'other' && found?.platform ? found.platform : platformOf(format),
     message: messageOf(json) || (primary ? `${primary.type}: ${primary.value}` : ''),
     exceptions,
-    ...optional('timestamp', timestampOf(json)),
-    ...optional('logger', firstString(json, LOGGER_KEYS, format === LOG_FORMATS.bunyan ? ['name'] : [])),
-    ...optional('requestId', firstString(json, REQUEST_ID_KEYS)),
-    ...optional('functionName', firstString(json, FUNCTION_KEYS)),
-    ...optional('service', firstString(json, ['service', 'service.name']) ?? (format === LOG_FORMATS.bunyan ? firstString(json, ['name']) : undefined)),
-    ...optional('release', firstString(json, RELEASE_KEYS)),
-    ...optional('userId', userIdOf(json)),
-    ...optional('traceId', firstString(json, TRACE_KEYS)),
   };
+  // Assigned one by one (not spread from small objects): this runs for every error line of a storm.
+  const timestamp = timestampOf(json);
+  if (timestamp !== undefined) error.timestamp = timestamp;
+  const logger = firstString(json, LOGGER_KEYS, format === LOG_FORMATS.bunyan ? ['name'] : NO_KEYS);
+  if (logger !== undefined) error.logger = logger;
+  const requestId = firstString(json, REQUEST_ID_KEYS);
+  if (requestId !== undefined) error.requestId = requestId;
+  const functionName = firstString(json, FUNCTION_KEYS);
+  if (functionName !== undefined) error.functionName = functionName;
+  const service = firstString(json, SERVICE_KEYS) ?? (format === LOG_FORMATS.bunyan ? firstString(json, BUNYAN_SERVICE_KEYS) : undefined);
+  if (service !== undefined) error.service = service;
+  const release = firstString(json, RELEASE_KEYS);
+  if (release !== undefined) error.release = release;
+  const userId = userIdOf(json);
+  if (userId !== undefined) error.userId = userId;
+  const traceId = firstString(json, TRACE_KEYS);
+  if (traceId !== undefined) error.traceId = traceId;
+  return error;
 }
 
 function levelOf(json: JsonObject): LevelVerdict {
@@ -268,7 +281,7 @@ function userIdOf(json: JsonObject): string | undefined {
   return id && !id.startsWith('[REDACTED') ? id : undefined;
 }
 
-function firstString(json: JsonObject, keys: readonly string[], skip: readonly string[] = []): string | undefined {
+function firstString(json: JsonObject, keys: readonly string[], skip: readonly string[] = NO_KEYS): string | undefined {
   for (const key of keys) {
     if (skip.includes(key)) continue;
     const value = stringOf(json[key]);

@@ -58,11 +58,11 @@ export function classifyText(message: string, readJson: ReadEmbeddedJson): Detec
   if (runtime) return runtime;
 
   const firstLine = envelope.body.split('\n', 1)[0].trim();
-  const fallback = headerOf(firstLine);
-  const trace = parseAnyTrace(envelope.body, fallback);
+  // The level first: a line logged below error is dropped before any stack parsing.
   const level = envelope.level !== 'unknown' ? envelope.level : levelOfText(firstLine);
   if (level === 'below-error') return undefined;
-  const javaDeath = JAVA_THREAD_DEATH.exec(envelope.body);
+  const trace = parseAnyTrace(envelope.body, headerOf(firstLine));
+  const javaDeath = trace ? null : JAVA_THREAD_DEATH.exec(envelope.body);
   if (level === 'unknown' && !trace && !javaDeath) return undefined;
   const exceptions: Found['exceptions'] = trace?.exceptions ?? (javaDeath ? [{ ...splitJavaHeader(javaDeath[1]), frames: [] }] : []);
   const format = envelope.format !== LOG_FORMATS.plainText ? envelope.format : traceFormat(trace?.platform ?? (javaDeath ? 'java' : undefined));

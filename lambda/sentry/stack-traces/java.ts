@@ -1,3 +1,4 @@
+import { boundedMemo } from '../../pipeline/bounded-memo';
 import type { ExceptionInfo, StackFrame } from '../detected-error';
 import { isInApp } from './in-app';
 
@@ -31,6 +32,12 @@ export function splitJavaHeader(header: string): { type: string; value: string; 
   return { type: qualified.slice(dot + 1), value: (value ?? '').trim(), module: qualified.slice(0, dot) };
 }
 
+/** An `at` line's frame, read once per container (bounded): the same frames repeat in every occurrence of an error. */
+const frameOfLine = boundedMemo((line: string): StackFrame | undefined => {
+  const frame = FRAME.exec(line);
+  return frame ? javaFrame(frame[1], frame[2], frame[3]) : undefined;
+}, 4096);
+
 export function parseJavaStack(text: string): ExceptionInfo[] | undefined {
   const lines = text.split(/\r?\n/);
   const blocks: Array<{ header: string; frames: StackFrame[] }> = [];
@@ -50,9 +57,9 @@ export function parseJavaStack(text: string): ExceptionInfo[] | undefined {
     }
     if (suppressedDepth !== undefined && line.search(/\S/) > suppressedDepth) continue;
     suppressedDepth = undefined;
-    const frame = FRAME.exec(line);
+    const frame = frameOfLine(line);
     if (frame) {
-      current?.frames.push(javaFrame(frame[1], frame[2], frame[3]));
+      current?.frames.push(frame);
       continue;
     }
     if (/^\s*\.\.\. \d+ (?:more|common frames omitted)/.test(line)) continue;

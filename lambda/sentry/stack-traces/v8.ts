@@ -1,3 +1,4 @@
+import { boundedMemo } from '../../pipeline/bounded-memo';
 import type { ExceptionInfo, StackFrame } from '../detected-error';
 import { isInApp, shortPath } from './in-app';
 
@@ -61,6 +62,12 @@ export function parseV8Frame(line: string): StackFrame | undefined {
   return frame;
 }
 
+/**
+ * One line of a stack: not a frame line (undefined), a frame line that reads as no frame (null), or the frame.
+ * The same code paths fail again and again, so a line is read once per container (bounded).
+ */
+const frameOfLine = boundedMemo((line: string): StackFrame | null | undefined => (isV8FrameLine(line) ? (parseV8Frame(line) ?? null) : undefined), 4096);
+
 /** Parses a stack string; undefined when it is not a V8 trace. */
 export function parseV8Stack(stack: string): ExceptionInfo[] | undefined {
   const lines = stack.split(/\r?\n/);
@@ -75,9 +82,9 @@ export function parseV8Stack(stack: string): ExceptionInfo[] | undefined {
       blocks.push(current);
       continue;
     }
-    if (isV8FrameLine(line)) {
+    const frame = frameOfLine(line);
+    if (frame !== undefined) {
       if (!current) return undefined;
-      const frame = parseV8Frame(line);
       if (frame) current.frames.push(frame);
       continue;
     }
