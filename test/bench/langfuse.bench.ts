@@ -12,7 +12,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { buildForwarderBundle } from '../support/bundle';
+import { buildForwarderBundle, benchNodeOptions } from '../support/bundle';
 import { FIXTURE_DIR, fixtureLine } from '../lambda/langfuse/fixtures';
 import { startLangfuseReceiver } from '../lambda/langfuse/langfuse-receiver';
 import { preparingDestination } from '../lambda/langfuse/prepare';
@@ -66,6 +66,7 @@ const floor = () => {
   const { handler } = require(bundle);
   const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 60000 };
   await handler({ awslogs: { data } }, context); // warm: JIT, keep-alive socket
+  const firstRssKb = process.resourceUsage().maxRSS; // one invocation in a fresh process
   for (let i = 0; i < 3; i++) floor();
   const floors = [], cpus = [], walls = [], summaries = [];
   for (let i = 0; i < Number(runs); i++) {
@@ -76,7 +77,7 @@ const floor = () => {
     cpus.push(cpuMs(start));
     walls.push(Number(process.hrtime.bigint() - wallStart) / 1e6);
   }
-  process.stdout.write('\\n@@RESULT' + JSON.stringify({ floors, cpus, walls, summaries, maxRssKb: process.resourceUsage().maxRSS }) + '\\n');
+  process.stdout.write('\\n@@RESULT' + JSON.stringify({ floors, cpus, walls, summaries, maxRssKb: process.resourceUsage().maxRSS, firstRssKb }) + '\\n');
 })().catch((error) => { console.error(error); process.exit(1); });
 `;
 
@@ -101,7 +102,7 @@ function coldInitOverBareMs(bundle: string, env: NodeJS.ProcessEnv): number {
   return median(differences);
 }
 
-function runChild(bundle: string, workload: string, env: NodeJS.ProcessEnv): Promise<{ floors: number[]; cpus: number[]; walls: number[]; summaries: Array<{ sent: number; parked: number }>; maxRssKb: number }> {
+function runChild(bundle: string, workload: string, env: NodeJS.ProcessEnv): Promise<{ floors: number[]; cpus: number[]; walls: number[]; summaries: Array<{ sent: number; parked: number }>; maxRssKb: number; firstRssKb: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-e', CHILD, bundle, workload, String(MEASURED_RUNS)], { env, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
@@ -175,6 +176,7 @@ async function main(): Promise<void> {
       LOGS_ENVIRONMENT: 'bench',
       AWS_REGION: 'eu-west-1',
       LOG_LEVEL: 'WARN',
+      NODE_OPTIONS: benchNodeOptions(),
     };
 
     const result = await runChild(bundle, workload, env);
@@ -185,6 +187,7 @@ async function main(): Promise<void> {
     const floorPer1000 = (median(result.floors) / EVENTS) * 1000;
     const coldInit = coldInitOverBareMs(bundle, env);
     const figures = {
+      nodeOptions: benchNodeOptions(),
       events: EVENTS,
       avgEventBytes: Math.round(FIXTURES.map(fixtureLine).reduce((sum, line) => sum + line.length, 0) / FIXTURES.length),
       eventsPerSecond: Math.round(EVENTS / (median(result.walls) / 1000)),
@@ -196,6 +199,7 @@ async function main(): Promise<void> {
       bundleBytes,
       coldInitOverBareNodeMs: Number(coldInit.toFixed(1)),
       peakRssMb: Number((result.maxRssKb / 1024).toFixed(1)),
+      peakRssMbAfterFirstInvocation: Number((result.firstRssKb / 1024).toFixed(1)),
     };
     const checks = {
       requestsPer1000Events: figures.requestsPer1000Events <= TARGETS.requestsPer1000,

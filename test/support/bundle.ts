@@ -1,13 +1,21 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { build } from 'esbuild';
-import { ESBUILD_OPTIONS, FORWARDER_ENTRY_POINTS, type ForwarderName } from '../../lambda/bundling';
+import { ESBUILD_OPTIONS, FORWARDER_ENTRY_POINTS, FORWARDER_NODE_OPTIONS, type ForwarderName } from '../../lambda/bundling';
 
 /**
  * Builds a forwarder exactly as it ships (the shared esbuild options) into `.bench/bundles/` inside the repo, so the
  * bundle's `require('@aws-sdk/...')` resolves from node_modules as it would from the Lambda runtime.
  */
 export const BUNDLE_DIR = path.resolve(__dirname, '..', '..', '.bench', 'bundles');
+
+/**
+ * The V8 flags the benchmarks run the handler with: the functions' own (FORWARDER_NODE_OPTIONS), unless
+ * BENCH_NODE_OPTIONS names others to compare (`BENCH_NODE_OPTIONS= npm run bench:sentry` runs with none).
+ */
+export function benchNodeOptions(): string {
+  return process.env.BENCH_NODE_OPTIONS ?? FORWARDER_NODE_OPTIONS;
+}
 
 export interface BuiltBundle {
   readonly file: string;
