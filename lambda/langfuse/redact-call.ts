@@ -11,18 +11,20 @@ import type { ContentPolicy } from './content-policy';
 import type { LlmCall } from './llm-call';
 
 export function redactCall(call: LlmCall, policy: ContentPolicy, redactor: Redactor): LlmCall {
-  const { input, output, ...fields } = call;
-  // The walk passes bigints (times) and undefined through untouched; every string is redacted, unescaped.
-  const redacted = redactor.value(fields as unknown as JsonValue) as unknown as Omit<LlmCall, 'input' | 'output'>;
-  switch (policy) {
-    case 'redacted':
-      return { ...redacted, input: redactContent(input, redactor), output: redactContent(output, redactor) };
-    case 'none':
-      return redacted;
-    default:
-      return { ...redacted, input, output };
+  // The content is set aside for the walk; the walk passes bigints (times) and undefined through untouched and
+  // redacts every string, unescaped. What it returns is this fresh object or a fresh copy of it: ours to complete.
+  const redacted = redactor.value({ ...call, input: undefined, output: undefined } as unknown as JsonValue) as unknown as Mutable<LlmCall>;
+  if (policy === 'redacted') {
+    redacted.input = redactContent(call.input, redactor);
+    redacted.output = redactContent(call.output, redactor);
+  } else if (policy !== 'none') {
+    redacted.input = call.input;
+    redacted.output = call.output;
   }
+  return redacted;
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function redactContent(value: unknown, redactor: Redactor): unknown {
   return value === undefined ? undefined : redactor.value(value as JsonValue);

@@ -156,12 +156,14 @@ function statusMessageOf(call: LlmCall): string {
  */
 function metadataAttributes(prefix: string, metadata: Readonly<Record<string, unknown>>): OtlpKeyValue[] {
   const out: OtlpKeyValue[] = [];
-  for (const [rawKey, value] of Object.entries(metadata)) {
+  const taken = new Set<string>();
+  for (const rawKey in metadata) {
     if (out.length >= MAX_METADATA_KEYS) break;
-    const stringValue = metadataValue(value);
+    const stringValue = metadataValue(metadata[rawKey]);
     if (stringValue === undefined) continue;
     const key = metadataKey(rawKey);
-    if (key === undefined || out.some((attribute) => attribute.key === prefix + key)) continue;
+    if (key === undefined || taken.has(key)) continue;
+    taken.add(key);
     out.push(stringAttribute(prefix + key, stringValue.length > MAX_METADATA_VALUE_CHARS ? stringValue.slice(0, MAX_METADATA_VALUE_CHARS) : stringValue));
   }
   return out;

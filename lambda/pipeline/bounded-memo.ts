@@ -4,13 +4,16 @@
  * few models, keys and stack frames repeat on every line, so the cache saves regex work per event. A cached value
  * is shared by every caller: it must be treated as immutable.
  */
+const UNDEFINED: unique symbol = Symbol('undefined');
+
 export function boundedMemo<T>(compute: (input: string) => T, maxEntries = 1000): (input: string) => T {
-  const cache = new Map<string, T>();
+  // `undefined` is a common answer (e.g. "not a frame line"): stored as a marker, so a hit is one lookup.
+  const cache = new Map<string, T | typeof UNDEFINED>();
   return (input) => {
     const hit = cache.get(input);
-    if (hit !== undefined || cache.has(input)) return hit as T;
+    if (hit !== undefined) return (hit === UNDEFINED ? undefined : hit) as T;
     const value = compute(input);
-    if (cache.size < maxEntries) cache.set(input, value);
+    if (cache.size < maxEntries) cache.set(input, value === undefined ? UNDEFINED : value);
     return value;
   };
 }
