@@ -10,7 +10,7 @@ import { ESBUILD_OPTIONS, FORWARDER_ENTRY_POINTS, FORWARDER_NODE_OPTIONS, type F
 export const BUNDLE_DIR = path.resolve(__dirname, '..', '..', '.bench', 'bundles');
 
 /**
- * The V8 flags the benchmarks run the handler with: the functions' own (FORWARDER_NODE_OPTIONS), unless
+ * The V8 flags the benchmarks run the handler with: the functions' own at the default memory size (FORWARDER_NODE_OPTIONS), unless
  * BENCH_NODE_OPTIONS names others to compare (`BENCH_NODE_OPTIONS= npm run bench:sentry` runs with none).
  */
 export function benchNodeOptions(): string {
@@ -31,7 +31,8 @@ export async function buildForwarderBundle(name: ForwarderName): Promise<BuiltBu
 }
 
 /**
- * Runs a built bundle in its own `node` process, the way Lambda runs it: a fresh process is a cold container. The
+ * Runs a built bundle in its own `node` process, the way Lambda runs it (with the functions' NODE_OPTIONS): a fresh
+ * process is a cold container. The
  * handler is invoked over IPC; stdout (the forwarder's logs and EMF) is collected. The bundle loads the AWS SDK with
  * a dynamic `import()`, which needs a real Node process rather than Jest's module sandbox.
  */
@@ -60,7 +61,7 @@ export async function startBundleProcess(bundle: BuiltBundle, env: Readonly<Reco
   const { fork } = await import('node:child_process');
   const driver = path.join(path.dirname(bundle.file), 'run-handler.js');
   fs.writeFileSync(driver, DRIVER);
-  const child = fork(driver, [], { env: { PATH: process.env.PATH ?? '', ...env, BUNDLE_FILE: bundle.file }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'], serialization: 'advanced' });
+  const child = fork(driver, [], { env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: FORWARDER_NODE_OPTIONS, ...env, BUNDLE_FILE: bundle.file }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'], serialization: 'advanced' });
   let stdout = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();

@@ -1,0 +1,19 @@
+import { execFileSync } from 'node:child_process';
+import { FORWARDER_NODE_OPTIONS, forwarderNodeOptions } from '../../lambda/bundling';
+
+/** Lambda starts the runtime with the function's NODE_OPTIONS: a flag Node refuses there would stop every start. */
+describe('the forwarders’ NODE_OPTIONS', () => {
+  test('Node accepts them in NODE_OPTIONS and V8 applies them', () => {
+    const out = execFileSync(process.execPath, ['-e', 'const v8 = require("node:v8"); process.stdout.write(String(v8.getHeapStatistics().heap_size_limit))'], {
+      env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: FORWARDER_NODE_OPTIONS },
+    }).toString();
+    // Old space at half of the default 256 MiB, plus the young generation (3 × the 2 MiB semi-space).
+    expect(Number(out) / 1024 / 1024).toBeGreaterThanOrEqual(128);
+    expect(Number(out) / 1024 / 1024).toBeLessThanOrEqual(128 + 3 * 2 + 1);
+  });
+
+  test('the old-space limit follows the function’s memory', () => {
+    expect(forwarderNodeOptions(1024)).toBe('--max-semi-space-size=2 --max-old-space-size=512');
+    expect(FORWARDER_NODE_OPTIONS).toBe(forwarderNodeOptions(256));
+  });
+});
