@@ -6,6 +6,7 @@ import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ENV } from '../../lambda/pipeline/env-names';
+import { forwarderNodeOptions } from '../../lambda/bundling';
 import { acknowledgeForwarderFunction, acknowledgeOwnLogStreams } from './forwarder-acknowledgments';
 import { ForwarderDestination } from './forwarder-names';
 import { ownLogStatement, queueKeyStatement, queueStatements } from './forwarder-policy';
@@ -120,7 +121,8 @@ export class LogForwarder extends Construct {
     acknowledgeOwnLogStreams(policy.node.defaultChild!, stack, ownLogs);
 
     const environment: Record<string, string> = {
-      NODE_OPTIONS: '--enable-source-maps',
+      // Source maps for readable stacks; heap limits sized to the function (measured in lambda/bundling.ts).
+      NODE_OPTIONS: `--enable-source-maps ${forwarderNodeOptions(props.sizing.memoryMiB)}`,
       [ENV.retryQueueUrl]: retryQueue.queueUrl,
       // Payloads the destination refused for good (400, 401/403) go straight here, with the reason.
       [ENV.deadLetterQueueUrl]: deadLetterQueue.queueUrl,

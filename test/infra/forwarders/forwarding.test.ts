@@ -118,7 +118,10 @@ describe.each(DESTINATIONS)('the %s forwarder', (destination) => {
     });
     // prod reserves 20 for Sentry; Langfuse has no reserved concurrency configured.
     expect(fn.Properties.ReservedConcurrentExecutions).toBe(destination === 'sentry' ? 20 : undefined);
-    expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe('--enable-source-maps');
+    // Source maps, and heap limits sized to 256 MB (the peak-RSS target the benchmarks measure with these flags).
+    expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe(
+      '--enable-source-maps --max-semi-space-size=2 --max-old-space-size=128',
+    );
   });
 
   test('ships the esbuild bundle CDK built locally: minified, with its source map, the AWS SDK left to the runtime', () => {
