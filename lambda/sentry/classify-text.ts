@@ -1,4 +1,4 @@
-import type { JsonObject } from '../pipeline/types';
+import { readJsonObject } from '../pipeline/safe-json';
 import { classifyJson, lambdaRuntimeError, type Found } from './classify-json';
 import { LOG_FORMATS, type DetectedError, type LogFormat, type Platform } from './detected-error';
 import { levelFrom, type LevelVerdict } from './levels';
@@ -13,9 +13,6 @@ import { splitPythonException } from './stack-traces/python';
  * text logs with an upper-case level word (`2026-11-21 09:30:00,123 ERROR [main] ...`) or logfmt `level=error`.
  * A word like "errors" or "errorCount=0" is not a level, so "0 errors" is not an error.
  */
-
-/** Reads JSON embedded in a text line (raw: redaction applies to the Sentry event that is sent). */
-export type ReadEmbeddedJson = (text: string) => JsonObject | undefined;
 
 const NODE_PREFIX = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)\t(\S+)\t([A-Z]+)\t([\s\S]*)$/;
 const PYTHON_PREFIX = /^\[([A-Z]+)\]\t(\S+)\t(\S+)\t([\s\S]*)$/;
@@ -45,16 +42,17 @@ interface Envelope {
   readonly requestId?: string;
 }
 
-export function classifyText(message: string, readJson: ReadEmbeddedJson): DetectedError | undefined {
+export function classifyText(message: string): DetectedError | undefined {
   const envelope = unwrap(message);
-  const embedded = envelope.body.trimStart().startsWith('{') ? readJson(envelope.body) : undefined;
+  // JSON embedded in a text line is read raw, like the rest: redaction applies to the Sentry event that is sent.
+  const embedded = envelope.body.trimStart().startsWith('{') ? readJsonObject(envelope.body) : undefined;
   if (embedded) {
     const inner = classifyJson(embedded);
     if (inner) return withEnvelope(inner, envelope);
     if (envelope.level === 'below-error' || envelope.level === 'unknown') return undefined;
   }
 
-  const runtime = lambdaRuntimeFailure(envelope, readJson);
+  const runtime = lambdaRuntimeFailure(envelope);
   if (runtime) return runtime;
 
   const firstLine = envelope.body.split('\n', 1)[0].trim();
@@ -98,12 +96,12 @@ function unwrap(message: string): Envelope {
 }
 
 /** What the Lambda runtime itself reports: invoke errors, crashes, timeouts, failed imports. */
-function lambdaRuntimeFailure(envelope: Envelope, readJson: ReadEmbeddedJson): DetectedError | undefined {
+function lambdaRuntimeFailure(envelope: Envelope): DetectedError | undefined {
   const base = { format: LOG_FORMATS.lambdaText, ...(envelope.timestamp !== undefined ? { timestamp: envelope.timestamp } : {}), ...requestIdOf(envelope) };
   const body = envelope.body;
   const report = RUNTIME_REPORT_START.test(body) ? RUNTIME_REPORT.exec(body) : null;
   if (report) {
-    const json = readJson(report[2]);
+    const json = readJsonObject(report[2]);
     const found = json ? lambdaRuntimeError(json) : undefined;
     if (found) {
       const primary = found.exceptions.at(-1)!;

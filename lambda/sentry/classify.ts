@@ -1,6 +1,6 @@
 import type { SourceLogEvent } from '../pipeline/types';
 import { classifyJson } from './classify-json';
-import { classifyText, type ReadEmbeddedJson } from './classify-text';
+import { classifyText } from './classify-text';
 import type { DetectedError } from './detected-error';
 
 /**
@@ -8,7 +8,7 @@ import type { DetectedError } from './detected-error';
  * itself) go to the JSON shapes, everything else to the text formats. Reads the raw line: what is redacted is the
  * Sentry event built from it, if one is sent at all.
  */
-export function classify(event: SourceLogEvent, readEmbeddedJson: ReadEmbeddedJson): DetectedError | undefined {
+export function classify(event: SourceLogEvent): DetectedError | undefined {
   if (event.json) return classifyJson(event.json);
-  return classifyText(event.message, readEmbeddedJson);
+  return classifyText(event.message);
 }

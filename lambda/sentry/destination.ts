@@ -1,5 +1,4 @@
 import type { Redactor } from '../pipeline/redact';
-import { readJsonObject } from '../pipeline/safe-json';
 import type { Destination, JsonValue } from '../pipeline/types';
 import { classify } from './classify';
 import { fingerprintOf } from './fingerprint';
@@ -27,7 +26,7 @@ export function createSentryDestination(options: SentryDestinationOptions): Dest
     matchedMetricName: 'ErrorsDetected',
     begin: () => cap.reset(),
     prepare(event, context) {
-      const error = classify(event, readJsonObject);
+      const error = classify(event);
       if (!error) return { kind: 'skip', reason: 'not an error' };
       const fingerprint = fingerprintOf(error, serviceOf(error, event));
       const key = fingerprintKey(fingerprint);

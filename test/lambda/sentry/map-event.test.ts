@@ -2,7 +2,6 @@ import { logEvent } from '../../../lambda/pipeline/log-event';
 import { createForwarderHandler } from '../../../lambda/pipeline/forwarder';
 import { createLogger } from '../../../lambda/pipeline/logger';
 import { createRedactor, type Redactor } from '../../../lambda/pipeline/redact';
-import { readJsonObject } from '../../../lambda/pipeline/safe-json';
 import type { SourceLogEvent } from '../../../lambda/pipeline/types';
 import { classify } from '../../../lambda/sentry/classify';
 import { eventIdFor } from '../../../lambda/sentry/event-id';
@@ -15,7 +14,6 @@ import { subscriptionEvent } from '../../fixtures/logs/cloudwatch-payload';
 import { ERROR_FIXTURES, NODE_STACK } from '../../fixtures/logs/error-lines';
 
 const redactor = createRedactor();
-const readEmbedded = (text: string) => readJsonObject(text);
 const context = { environment: 'prod', region: 'eu-west-1' };
 
 /** The raw event, as the pipeline hands it to `prepare`. */
@@ -26,7 +24,7 @@ function source(message: string, overrides: Partial<SourceLogEvent> = {}): Sourc
 /** The event as it leaves: mapped from the raw line, then redacted. */
 function mapped(message: string, overrides: Partial<SourceLogEvent> = {}) {
   const event = source(message, overrides);
-  return redactSentryEvent(toSentryEvent(classify(event, readEmbedded)!, event, context, { forwarderRelease: 'forwarder@1.2.0' }), redactor);
+  return redactSentryEvent(toSentryEvent(classify(event)!, event, context, { forwarderRelease: 'forwarder@1.2.0' }), redactor);
 }
 
 describe('toSentryEvent', () => {
@@ -111,7 +109,7 @@ describe('fingerprint', () => {
   });
 
   test('no in-app frame: type and normalised value', () => {
-    const error = classify(source('Error: connect ECONNREFUSED 10.0.4.12:5432\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1607:16)'), readEmbedded)!;
+    const error = classify(source('Error: connect ECONNREFUSED 10.0.4.12:5432\n    at TCPConnectWrap.afterConnect [as oncomplete] (node:net:1607:16)'))!;
     expect(fingerprintOf(error, 'api')).toEqual(['api', 'Error', 'connect ECONNREFUSED <n>.<n>.<n>.<n>:<n>']);
   });
 
