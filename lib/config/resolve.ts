@@ -37,9 +37,6 @@ export const MAX_SUBSCRIPTION_FILTERS_PER_LOG_GROUP = 2;
 export const LAMBDA_MEMORY_RANGE = { min: 128, max: 10240 } as const;
 export const LAMBDA_TIMEOUT_RANGE = { min: 1, max: 900 } as const;
 
-/** The purposes under which the forwarders' secrets are encrypted; also the keys of the secrets file. */
-export const SENTRY_DSN_SECRET = 'sentry-dsn';
-export const LANGFUSE_SECRET_KEY_SECRET = 'langfuse-secret-key';
 
 /**
  * Whether a forwarder feeds a group. The `SentrySync` / `LangfuseSync` tags carry it and the subscriptions are
@@ -165,14 +162,14 @@ export function resolveEnvironment(name: string, options: ResolveOptions = {}): 
   const logGroupDeletionProtection = config.logGroupDeletionProtection ?? false;
 
   const secrets = options.secrets ?? readEnvironmentSecrets(name);
-  const sentry = resolveSentry(config.sentry, secrets[SENTRY_DSN_SECRET], (p) => problems.push(at(p)));
-  const langfuse = resolveLangfuse(config.langfuse, secrets[LANGFUSE_SECRET_KEY_SECRET], (p) => problems.push(at(p)));
+  const sentry = resolveSentry(config.sentry, secrets['sentry-dsn'], (p) => problems.push(at(p)));
+  const langfuse = resolveLangfuse(config.langfuse, secrets['langfuse-secret-key'], (p) => problems.push(at(p)));
 
   const logGroups: PlannedLogGroup[] = [];
   const seen = new Map<string, number>();
+  const context = { retention, exportTypes, sentry: !!sentry, langfuse: !!langfuse, dataProtection, logGroupDeletionProtection };
   config.services.forEach((entry, index) => {
     const where = `services[${index}] (${entry.service} "${entry.name}")`;
-    const context = { retention, exportTypes, sentry: !!sentry, langfuse: !!langfuse, dataProtection, logGroupDeletionProtection };
     for (const group of planEntry(entry, context, (p) => problems.push(at(`${where}: ${p}`)))) {
       const first = seen.get(group.name);
       if (first !== undefined) {

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import type { SecretPurpose } from '../../lambda/pipeline/secret-purposes';
 
 /**
  * Where an environment's secrets live: KMS ciphertext (base64), never plain text, one JSON file per environment,
@@ -9,7 +10,8 @@ import * as path from 'path';
  */
 export const SECRETS_DIR = path.join(__dirname, 'secrets');
 
-export type EnvironmentSecrets = Readonly<Record<string, string>>;
+/** Ciphertexts by purpose; the purposes (and their encryption contexts) are `lambda/pipeline/secret-purposes.ts`'s. */
+export type EnvironmentSecrets = Readonly<Partial<Record<SecretPurpose, string>>>;
 
 export function secretsFilePath(environment: string, dir: string = SECRETS_DIR): string {
   return path.join(dir, `${environment}.json`);
@@ -24,7 +26,7 @@ export function readEnvironmentSecrets(environment: string, dir: string = SECRET
 /** Writes one ciphertext, keeping the others; the file ends with a newline and sorted keys for clean diffs. */
 export function writeEnvironmentSecret(
   environment: string,
-  purpose: string,
+  purpose: SecretPurpose,
   ciphertextBase64: string,
   dir: string = SECRETS_DIR,
 ): string {

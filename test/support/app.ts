@@ -8,13 +8,14 @@ import { EnvironmentConfig } from '../../lib/config/environment-config';
 import { ENVIRONMENTS } from '../../lib/config/environments';
 import { ResolvedEnvironment, resolveEnvironment } from '../../lib/config/resolve';
 import { EnvironmentSecrets } from '../../lib/config/secrets-file';
+import type { SecretPurpose } from '../../lambda/pipeline/secret-purposes';
 import { applyCompliancePacks } from '../../lib/compliance';
 import { LoggingEnvironment } from '../../lib/logging-environment';
 
 const CDK_JSON = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'cdk.json'), 'utf8'));
 
 /** Base64 stand-ins for KMS ciphertexts: opaque bytes, as the real ones are; never a plain secret. */
-export const TEST_SECRETS: EnvironmentSecrets = {
+export const TEST_SECRETS: Readonly<Record<SecretPurpose, string>> = {
   'sentry-dsn': Buffer.from('test-ciphertext-of-a-sentry-dsn').toString('base64'),
   'langfuse-secret-key': Buffer.from('test-ciphertext-of-a-langfuse-secret-key').toString('base64'),
 };

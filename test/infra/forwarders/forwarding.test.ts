@@ -6,6 +6,7 @@ import { PlannedLogGroup, ResolvedEnvironment } from '../../../lib/config/resolv
 import { APPLICATION_ERROR_PATTERN, LAMBDA_FAILURE_PATTERN } from '../../../lib/forwarders/filter-patterns';
 import { ForwarderDestination, forwarderFunctionName, forwarderLogGroupName } from '../../../lib/forwarders/forwarder-names';
 import { LoggingEnvironment } from '../../../lib/logging-environment';
+import type { SecretPurpose } from '../../../lambda/pipeline/secret-purposes';
 import { TEST_SECRETS, buildEnvironment, tagsOf, testApp } from '../../support/app';
 
 /**
@@ -291,7 +292,7 @@ describe('settings passed to the functions', () => {
 });
 
 describe('secrets', () => {
-  const PURPOSE: Record<ForwarderDestination, string> = { sentry: 'sentry-dsn', langfuse: 'langfuse-secret-key' };
+  const PURPOSE: Record<ForwarderDestination, SecretPurpose> = { sentry: 'sentry-dsn', langfuse: 'langfuse-secret-key' };
   const CIPHERTEXT_ENV: Record<ForwarderDestination, string> = {
     sentry: 'SENTRY_DSN_CIPHERTEXT',
     langfuse: 'LANGFUSE_SECRET_KEY_CIPHERTEXT',
