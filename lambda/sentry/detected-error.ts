@@ -55,7 +55,7 @@ export interface DetectedError {
   readonly level: SentryLevel;
   readonly format: LogFormat;
   readonly platform: Platform;
-  /** The human message of the line (already redacted). */
+  /** The human message of the line, raw: redaction applies to the Sentry event built from it. */
   readonly message: string;
   /** Root cause first, primary exception last; empty when the line carries no exception. */
   readonly exceptions: readonly ExceptionInfo[];

@@ -1,5 +1,6 @@
 import { parseLogGroupName } from '../../lib/naming';
 import { LOG_TYPES } from '../../lib/config/log-types';
+import { boundedMemo } from '../pipeline/bounded-memo';
 import type { ForwarderContext, SourceLogEvent } from '../pipeline/types';
 import type { DetectedError, ExceptionInfo } from './detected-error';
 import { eventIdFor } from './event-id';
@@ -25,19 +26,8 @@ export interface MapOptions {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** A batch comes from one log group: read its name once, not per event. */
-const parsedGroups = new Map<string, ReturnType<typeof parseLogGroupName>>();
-const MAX_CACHED_GROUPS = 1000;
-
-function groupOf(logGroup: string) {
-  let parsed = parsedGroups.get(logGroup);
-  if (parsed === undefined && !parsedGroups.has(logGroup)) {
-    if (parsedGroups.size >= MAX_CACHED_GROUPS) parsedGroups.clear();
-    parsed = parseLogGroupName(logGroup, LOG_TYPES);
-    parsedGroups.set(logGroup, parsed);
-  }
-  return parsed;
-}
+/** A batch comes from one log group: its name is read once per container, not per event. */
+const groupOf = boundedMemo((logGroup: string) => parseLogGroupName(logGroup, LOG_TYPES));
 
 /** The service an event belongs to: what the line says, else the resource name in the group's name. */
 export function serviceOf(error: DetectedError, source: SourceLogEvent): string {
