@@ -1,3 +1,4 @@
+import { createRedactor } from '../../lambda/pipeline/redact';
 import { CommandSpec, ParsedCommand, formatHelp, parseCommand } from './args';
 import { createAwsClients } from './aws';
 import { CliError, EXIT_CODES, usageError } from './cli-error';
@@ -45,6 +46,12 @@ export function topLevelHelp(): string {
   ].join('\n');
 }
 
+/**
+ * Error lines repeat what was typed (`unknown environment "…"`, `--name must be one of …, got "…"`), so a secret
+ * pasted into the wrong argument would reach the terminal and CI logs; they are masked with the forwarders' rules.
+ */
+const errorRedactor = createRedactor();
+
 /** Finds the command named by the first one or two words (`query`, `secret encrypt`). */
 function findCommand(argv: readonly string[]): { command: Command; rest: readonly string[] } {
   for (const command of COMMANDS) {
@@ -75,10 +82,10 @@ export async function runCli(argv: readonly string[], io: CliIo, deps: CliDeps =
     return await command.run(parsed, io, deps);
   } catch (error) {
     if (error instanceof CliError) {
-      io.stderr.write(`logs-cli: ${error.message}\n`);
+      io.stderr.write(`logs-cli: ${errorRedactor.text(error.message)}\n`);
       return error.exitCode;
     }
-    io.stderr.write(`logs-cli: unexpected error (a bug; please report it):\n${(error as Error)?.stack ?? String(error)}\n`);
+    io.stderr.write(`logs-cli: unexpected error (a bug; please report it):\n${errorRedactor.text((error as Error)?.stack ?? String(error))}\n`);
     return EXIT_CODES.failure;
   }
 }

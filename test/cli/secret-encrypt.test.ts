@@ -70,6 +70,20 @@ describe('logs-cli secret encrypt', () => {
     expect(positional.code).toBe(2);
   });
 
+  const DSN = 'https://0f3a9c1b2d4e5f60718293a4b5c6d7e8@o1.ingest.sentry.io/42';
+  test.each([
+    ['--name', ['--env', 'prod', '--name', LANGFUSE_KEY], LANGFUSE_KEY],
+    ['--name=', ['--env', 'prod', `--name=${DSN}`], '0f3a9c1b2d4e5f60718293a4b5c6d7e8'],
+    ['--env', ['--env', DSN, '--name', 'sentry-dsn'], '0f3a9c1b2d4e5f60718293a4b5c6d7e8'],
+    ['--output', ['--env', 'prod', '--name', 'langfuse-secret-key', '-o', LANGFUSE_KEY], LANGFUSE_KEY],
+  ])('a secret pasted as the value of %s is refused without being echoed', async (_, argv, secret) => {
+    const { code, err } = await cli(['secret', 'encrypt', ...argv], testDeps(), captureIo(LANGFUSE_KEY));
+    expect(code).toBe(2);
+    expect(err).toMatch(/^logs-cli: .*\[REDACTED:(api-key|credentials)\]/);
+    expect(err).not.toContain(secret);
+    expect(kms.commandCalls(EncryptCommand)).toHaveLength(0);
+  });
+
   test('an unknown purpose lists the known ones; KMS refusal is one line and writes nothing', async () => {
     expect((await cli(['secret', 'encrypt', '--env', 'prod', '--name', 'github-token'])).err).toBe('logs-cli: --name must be one of sentry-dsn, langfuse-secret-key, got "github-token"\n');
     kms.on(EncryptCommand).rejects(Object.assign(new Error('User: arn:aws:sts::111122223333:assumed-role/Dev/bob is not authorized to perform: kms:Encrypt on this resource because no identity-based policy allows the kms:Encrypt action'), { name: 'AccessDeniedException' }));
