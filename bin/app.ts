@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { App } from 'aws-cdk-lib';
 import { ConfigError } from '../lib/config/config-error';
-import { environmentNames, resolveAllEnvironments, resolveEnvironment } from '../lib/config/resolve';
+import { resolveAllEnvironments, resolveEnvironment } from '../lib/config/resolve';
 import { applyCompliancePacks } from '../lib/compliance';
 import { LoggingEnvironment } from '../lib/logging-environment';
 import { readLedger, writeLedgerIfChanged } from '../lib/sharding/stack-ledger';
@@ -31,10 +31,6 @@ try {
 } catch (e) {
   if (e instanceof ConfigError) {
     process.stderr.write(`${e.message}\n`);
-    process.exit(1);
-  }
-  if (e instanceof Error && /unknown environment/.test(e.message)) {
-    process.stderr.write(`${e.message}\nknown environments: ${environmentNames().join(', ')}\n`);
     process.exit(1);
   }
   throw e;

@@ -19,8 +19,6 @@ export interface ShardAssignment {
   readonly shardOf: ReadonlyMap<string, number>;
   /** The ledger entries for this environment after the assignment (groups no longer present are dropped). */
   readonly entries: Readonly<Record<string, number>>;
-  /** Number of shards in use (the highest index + 1). */
-  readonly shardCount: number;
 }
 
 /**
@@ -52,8 +50,7 @@ export function assignShards(
     load[shard] = (load[shard] ?? 0) + 1;
   }
   const entries = Object.fromEntries([...shardOf.entries()].sort(([a], [b]) => a.localeCompare(b)));
-  const shardCount = shardOf.size === 0 ? 0 : Math.max(...shardOf.values()) + 1;
-  return { shardOf, entries, shardCount };
+  return { shardOf, entries };
 }
 
 export function readLedger(file: string = LEDGER_FILE): Ledger {
