@@ -1,7 +1,7 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { wildcardResourceFinding } from '../forwarders/forwarder-acknowledgments';
+import { acknowledgeWildcardResources } from '../compliance';
 
 /**
  * The cdk-nag findings the archive keeps on purpose, each acknowledged on the one resource it concerns, with the
@@ -11,13 +11,11 @@ import { wildcardResourceFinding } from '../forwarders/forwarder-acknowledgments
 
 /** Firehose names its objects at run time (date prefix, random suffix): the object part of the ARN is a wildcard. */
 export function acknowledgeArchiveObjectWildcard(policy: iam.ManagedPolicy, statement: iam.PolicyStatement): void {
-  for (const id of wildcardResourceFinding(Stack.of(policy), statement)) {
-    Validations.of(policy).acknowledge({
-      id,
-      reason:
-        'The objects of the archive bucket only: Firehose names each object at delivery time (date prefix, random suffix). Its actions are write and multipart upload, no delete; Object Lock in compliance mode protects what is written.',
-    });
-  }
+  acknowledgeWildcardResources(
+    policy,
+    statement,
+    'The objects of the archive bucket only: Firehose names each object at delivery time (date prefix, random suffix). Its actions are write and multipart upload, no delete; Object Lock in compliance mode protects what is written.',
+  );
 }
 
 export function acknowledgeArchiveBucket(bucket: s3.Bucket): void {

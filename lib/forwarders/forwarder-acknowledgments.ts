@@ -1,32 +1,20 @@
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import { IConstruct } from 'constructs';
+import { acknowledgeWildcardResources } from '../compliance';
 
 /**
  * The cdk-nag findings a forwarder keeps on purpose, each acknowledged on the one resource it concerns, with the
  * reason. Everything else the packs ask for (DLQ, TLS-only queues, KMS, no inline policies, latest runtime) is done.
  */
 
-/**
- * AwsSolutions-IAM5 names each wildcard resource in its finding; this builds that exact id so that only the
- * statement's own wildcard is acknowledged, never a wildcard added later to the same policy.
- */
-export function wildcardResourceFinding(stack: Stack, statement: iam.PolicyStatement): string[] {
-  return statement.resources
-    .map((resource) => flattenCfnReference(stack.resolve(resource)))
-    .filter((resource) => resource.includes('*'))
-    .map((resource) => `AwsSolutions-IAM5[Resource::${resource}]`);
-}
-
-export function acknowledgeOwnLogStreams(policy: IConstruct, stack: Stack, statement: iam.PolicyStatement): void {
-  for (const id of wildcardResourceFinding(stack, statement)) {
-    Validations.of(policy).acknowledge({
-      id,
-      reason: "The log-stream part of the function's own log group ARN: the Lambda runtime names its streams at run time.",
-    });
-  }
+export function acknowledgeOwnLogStreams(policy: IConstruct, statement: iam.PolicyStatement): void {
+  acknowledgeWildcardResources(
+    policy,
+    statement,
+    "The log-stream part of the function's own log group ARN: the Lambda runtime names its streams at run time.",
+  );
 }
 
 export function acknowledgeForwarderFunction(fn: lambda.CfnFunction, reservedConcurrency: number | undefined): void {

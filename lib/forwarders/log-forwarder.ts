@@ -118,7 +118,7 @@ export class LogForwarder extends Construct {
       description: `Execution role of ${props.functionName}`,
       managedPolicies: [policy],
     });
-    acknowledgeOwnLogStreams(policy.node.defaultChild!, stack, ownLogs);
+    acknowledgeOwnLogStreams(policy.node.defaultChild!, ownLogs);
 
     const environment: Record<string, string> = {
       // Source maps for readable stacks; heap limits sized to the function (measured in lambda/bundling.ts).
