@@ -15,13 +15,15 @@ interface Template {
 export function summarise(outdir: string): string {
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, 'manifest.json'), 'utf8'));
   const byEnv = new Map<string, Array<{ name: string; template: Template; bytes: number }>>();
-  for (const [name, artifact] of Object.entries<{ type: string; properties?: { templateFile: string } }>(
-    manifest.artifacts ?? {},
-  )) {
+  for (const [name, artifact] of Object.entries<{
+    type: string;
+    properties?: { templateFile: string; tags?: Record<string, string> };
+  }>(manifest.artifacts ?? {})) {
     if (artifact.type !== 'aws:cloudformation:stack' || !artifact.properties) continue;
     const file = path.join(outdir, artifact.properties.templateFile);
     const text = fs.readFileSync(file, 'utf8');
-    const env = name.startsWith(`${PROJECT_STACK_PREFIX}-`) ? name.split('-')[1] : 'other';
+    // The stack's Environment tag, not its name: environment names may contain "-" too.
+    const env = name.startsWith(`${PROJECT_STACK_PREFIX}-`) ? (artifact.properties.tags?.Environment ?? 'other') : 'other';
     byEnv.set(env, [...(byEnv.get(env) ?? []), { name, template: JSON.parse(text), bytes: Buffer.byteLength(text) }]);
   }
 

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { summarise } from '../../../bin/synth-summary';
+import { ENVIRONMENTS } from '../../../lib/config/environments';
 import { buildEnvironment } from '../../support/app';
 
 const ROOT = path.join(__dirname, '..', '..', '..');
@@ -49,5 +50,13 @@ describe('the synth summary', () => {
     );
     expect(summary).toContain('Sentry: enabled 0, pending 4 groups');
     expect(summary).toContain('Langfuse: enabled 0, pending 2 groups');
+  });
+
+  test('groups stacks by their Environment tag, so an environment name with "-" stays whole', () => {
+    const { app } = buildEnvironment('prod-eu', { config: { ...ENVIRONMENTS.prod, region: 'eu-west-1' } });
+    const summary = summarise(app.synth().directory);
+    expect(summary).toMatch(/^prod-eu:\n/);
+    expect(summary).toContain('CentralLogging-prod-eu-Core');
+    expect(summary).not.toMatch(/^prod:/m);
   });
 });
