@@ -23,6 +23,7 @@ import {
   locateQueryFile,
   parseHeader,
 } from './query-file';
+import { splitStages } from './stages';
 import { Token, tokenizeQuery } from './tokenize';
 
 /** One reason a query file is wrong, with where. */
@@ -192,22 +193,16 @@ function checkBrackets(tokens: readonly Token[]): TokenProblem[] {
 /** Splits the tokens into pipeline stages and checks each one. */
 function checkStages(tokens: readonly Token[]): TokenProblem[] {
   const problems: TokenProblem[] = [];
-  const stages: Token[][] = [[]];
-  const pipes: Token[] = [];
-  for (const token of tokens) {
-    if (token.kind === 'pipe') {
-      pipes.push(token);
-      stages.push([]);
-    } else stages[stages.length - 1].push(token);
-  }
   if (tokens.length === 0) return problems;
+  const stages = splitStages(tokens);
   stages.forEach((stage, index) => {
-    if (stage.length === 0) {
-      const pipe = index === 0 ? pipes[0] : pipes[index - 1];
+    if (stage.tokens.length === 0) {
+      // An empty first stage has no pipe of its own: point at the one that follows it.
+      const pipe = stage.pipe ?? stages[1].pipe!;
       problems.push({ token: pipe, reason: index === 0 ? "the query starts with '|'" : "'|' is not followed by a command" });
       return;
     }
-    problems.push(...checkStage(stage));
+    problems.push(...checkStage(stage.tokens));
   });
   return problems;
 }

@@ -1,3 +1,4 @@
+import { splitStages } from './stages';
 import { Token, tokenizeQuery } from './tokenize';
 
 /** What the CLI needs to know about a query to merge the results of its parts. */
@@ -12,15 +13,8 @@ export interface QueryShape {
 
 /** Reads a query's stages (comments and strings cannot confuse it: it works on tokens). */
 export function queryShape(text: string): QueryShape {
-  const stages: Token[][] = [[]];
-  let depth = 0;
-  for (const token of tokenizeQuery(text).tokens) {
-    if (token.kind === 'open-paren' || token.kind === 'open-bracket') depth += 1;
-    if (token.kind === 'close-paren' || token.kind === 'close-bracket') depth -= 1;
-    if (token.kind === 'pipe' && depth === 0) stages.push([]);
-    else stages[stages.length - 1].push(token);
-  }
-  const command = (stage: Token[]) => stage[0]?.text;
+  const stages = splitStages(tokenizeQuery(text).tokens).map((stage) => stage.tokens);
+  const command = (stage: readonly Token[]) => stage[0]?.text;
   const lastSort = [...stages].reverse().find((s) => command(s) === 'sort');
   const lastLimit = [...stages].reverse().find((s) => command(s) === 'limit');
   const sort: Array<{ field: string; descending: boolean }> = [];
