@@ -103,6 +103,25 @@ describe('audit checks', () => {
     expect(failures(groups)).toEqual(['/aws/central-logging/data-protection/audit retention: expected 365 days, got 90 days']);
   });
 
+  test("the forwarders' own groups keep the lambda tier, as they are deployed", () => {
+    const withSentry = resolveEnvironment('prod', { secrets: { 'sentry-dsn': 'AQICAHi=' } });
+    const forwarderGroup = '/aws/lambda/central-logging-prod-sentry-forwarder';
+    expect(projectOwnGroups(withSentry)).toContainEqual({ name: forwarderGroup, role: "the sentry forwarder's own group", retentionDays: 14 });
+    const groups: LiveLogGroup[] = [
+      ...prod.logGroups.map((g) => ({ name: g.name, arn: `arn:aws:logs:ap-northeast-2:111122223333:log-group:${g.name}`, kmsKeyId: KEY_ARN, retentionInDays: g.retentionDays })),
+      ...projectOwnGroups(withSentry).map((g) => ({
+        name: g.name,
+        arn: `arn:aws:logs:ap-northeast-2:111122223333:log-group:${g.name}`,
+        kmsKeyId: KEY_ARN,
+        retentionInDays: g.name === forwarderGroup ? 3653 : g.retentionDays,
+      })),
+    ];
+    const report = auditEnvironment({ environment: withSentry, groups, key: goodKey, otherEnvironments: [], region: 'ap-northeast-2', generatedAt: FIXED_NOW });
+    expect(report.findings.filter((f) => f.subject === forwarderGroup && f.status === 'fail').map((f) => `${f.check}: expected ${f.expected}, got ${f.actual}`)).toEqual([
+      'retention: expected 14 days, got 3653 days',
+    ]);
+  });
+
   test('the key: missing, disabled or not rotating is a violation', () => {
     expect(failures(compliant(), { alias: prod.kmsKeyAlias, problem: 'no key behind alias/central-logging/prod/logs in ap-northeast-2' })).toEqual(
       expect.arrayContaining(['alias/central-logging/prod/logs key-exists: expected an enabled customer managed key, got no key behind alias/central-logging/prod/logs in ap-northeast-2']),

@@ -13,10 +13,17 @@ export function expectedTags(environment: Pick<ResolvedEnvironment, 'tags'>, gro
 
 const retentionText = (days: number | undefined): string => (days === undefined ? 'never expires' : `${days} days`);
 
-/** The project's own groups outside the catalogue: the forwarders' runtime groups and the data-protection findings. */
-export function projectOwnGroups(environment: ResolvedEnvironment): Array<{ readonly name: string; readonly role: string; readonly retentionDays?: number }> {
+/**
+ * The project's own groups outside the catalogue, with the retention they are deployed with: the forwarders' runtime
+ * groups (the lambda tier) and the data-protection findings (the audit tier).
+ */
+export function projectOwnGroups(environment: ResolvedEnvironment): Array<{ readonly name: string; readonly role: string; readonly retentionDays: number }> {
   return [
-    ...FORWARDER_DESTINATIONS.filter((d) => environment[d]).map((d) => ({ name: forwarderLogGroupName(environment.name, d), role: `the ${d} forwarder's own group` })),
+    ...FORWARDER_DESTINATIONS.filter((d) => environment[d]).map((d) => ({
+      name: forwarderLogGroupName(environment.name, d),
+      role: `the ${d} forwarder's own group`,
+      retentionDays: environment.retention.lambda,
+    })),
     ...(environment.logGroups.some((g) => g.dataProtection)
       ? [{ name: environment.dataProtection.findingsLogGroup, role: 'data-protection findings', retentionDays: environment.retention.audit }]
       : []),
@@ -74,8 +81,7 @@ export function auditEnvironment(input: AuditInput): AuditReport {
     check(own.name, 'exists', !!group, 'present', group ? 'present' : 'missing', own.role);
     if (!group) continue;
     check(own.name, 'kms-key', !!key.arn && group.kmsKeyId === key.arn, key.arn ?? key.alias, group.kmsKeyId ?? 'not encrypted with a customer managed key');
-    const retentionOk = own.retentionDays === undefined ? group.retentionInDays !== undefined : group.retentionInDays === own.retentionDays;
-    check(own.name, 'retention', retentionOk, own.retentionDays === undefined ? 'expires' : retentionText(own.retentionDays), retentionText(group.retentionInDays));
+    check(own.name, 'retention', group.retentionInDays === own.retentionDays, retentionText(own.retentionDays), retentionText(group.retentionInDays));
   }
 
   const planned = new Set([...environment.logGroups.map((g) => g.name), ...projectOwnGroups(environment).map((g) => g.name)]);

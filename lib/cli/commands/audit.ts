@@ -11,7 +11,7 @@ export const AUDIT_COMMAND: CommandSpec = {
   summary: 'check the live account against the environment\'s catalogue and print an evidence report',
   usage: 'audit --env <env> [--output table|markdown|json|csv] [--strict]',
   details: [
-    "Reads every log group of the account and region (all pages) and checks each catalogue group: it exists, is encrypted with the environment's KMS key, keeps its tier's retention, carries the required tags with the right values, and has exactly the forwarder subscriptions its SentrySync/LangfuseSync tags promise. The key must be enabled with rotation on. Groups under /aws/ that no catalogue knows (an old implicit /aws/ecs/atlantis-prod) are listed.",
+    "Reads every log group of the account and region (all pages) and checks each catalogue group: it exists, is encrypted with the environment's KMS key, keeps its tier's retention, carries the required tags with the right values, and has exactly the forwarder subscriptions its SentrySync/LangfuseSync tags promise. The forwarders' own groups and the data-protection findings group must exist, be encrypted with that key and keep their tier's retention. The key must be enabled with rotation on. Groups under /aws/ that no catalogue knows (an old implicit /aws/ecs/atlantis-prod) are listed.",
     'Exit status: 0 when every check passes, 1 on any violation (with --strict also on unknown groups), so it can gate a pipeline before an audit. Needs logs:DescribeLogGroups, logs:ListTagsForResource, logs:DescribeSubscriptionFilters, kms:DescribeKey and kms:GetKeyRotationStatus.',
   ],
   options: {
