@@ -2,7 +2,6 @@ import { App, Stack, StackProps, Tags } from 'aws-cdk-lib';
 import { PROJECT_STACK_PREFIX } from './config/environment-config';
 import { PlannedLogGroup, ResolvedEnvironment } from './config/resolve';
 import { deployArchive } from './archive/deploy-archive';
-import { ProjectLogGroup } from './data-protection/project-log-group';
 import { deployForwarders } from './forwarders/deploy-forwarders';
 import { assignShards } from './sharding/stack-ledger';
 import { ForwardingStack } from './stacks/forwarding-stack';
@@ -65,17 +64,6 @@ export class LoggingEnvironment {
         environment: env,
       }),
     );
-    // The groups' data-protection policies name this group: it must exist (stateful, before the shards) whenever one does.
-    if (env.logGroups.some((g) => g.dataProtection)) {
-      new ProjectLogGroup(this.core, 'DataProtectionFindings', {
-        logGroupName: env.dataProtection.findingsLogGroup,
-        retentionDays: env.retention.audit,
-        purpose: 'data-protection-findings',
-        encryptionKey: this.core.logsKey,
-        removalPolicy: env.removalPolicy,
-        deletionProtection: env.logGroupDeletionProtection,
-      });
-    }
 
     const assignment = assignShards(
       env.logGroups.map((g) => g.name),
