@@ -6,7 +6,6 @@
 import { createHash } from 'node:crypto';
 
 const HEX32 = /^[0-9a-f]{32}$/;
-const HEX16 = /^[0-9a-f]{16}$/;
 /** AWS X-Ray: `1-5759e988-bd862e3fe1be46a994272793`, optionally inside `Root=…;Parent=…;Sampled=1` (lower-cased). */
 const XRAY = /(?:^|root=)1-([0-9a-f]{8})-([0-9a-f]{24})(?:;|$)/;
 /** W3C traceparent: `00-<trace id>-<parent id>-<flags>`. */
@@ -56,12 +55,4 @@ export function traceIdFor(logTraceId: string | undefined, requestId: string | u
 
 export function spanIdFor(event: EventCoordinates): string {
   return derivedId(`span:${event.logGroup}\n${event.logStream}\n${event.id}`, 16);
-}
-
-export function isTraceId(value: string): boolean {
-  return HEX32.test(value) && !ALL_ZERO.test(value);
-}
-
-export function isSpanId(value: string): boolean {
-  return HEX16.test(value) && !ALL_ZERO.test(value);
 }

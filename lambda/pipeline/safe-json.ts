@@ -80,14 +80,3 @@ function firstNonSpace(text: string): number {
   }
   return -1;
 }
-
-/** A string field of an object, or undefined. */
-export function stringField(object: JsonObject | undefined, key: string): string | undefined {
-  const value = object?.[key];
-  return typeof value === 'string' ? value : undefined;
-}
-
-export function objectField(object: JsonObject | undefined, key: string): JsonObject | undefined {
-  const value = object?.[key];
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
-}

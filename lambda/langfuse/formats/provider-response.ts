@@ -6,7 +6,7 @@
  */
 import type { LlmCall, LlmFormat, LlmUsage, ModelParameterValue, ParseResult } from '../llm-call';
 import { callTimes, contextOf, finiteCost, isErrorLevel, isFailureStatus, readEnvelope, type ParseContext } from './envelope';
-import { isRecord, MODEL_PARAMETER_KEYS, modelParameters, record, text, type JsonRecord } from './fields';
+import { MODEL_PARAMETER_KEYS, modelParameters, record, text, type JsonRecord } from './fields';
 
 export interface LoggedExchange {
   /** The provider's response object. */
@@ -77,8 +77,4 @@ function requestContent(request: JsonRecord | undefined): unknown {
     if (request[key] !== undefined) content[key] = request[key];
   }
   return Object.keys(content).length > 0 ? content : undefined;
-}
-
-export function isObjectWith(value: unknown, key: string): value is JsonRecord {
-  return isRecord(value) && value[key] !== undefined;
 }
