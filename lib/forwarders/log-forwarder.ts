@@ -86,6 +86,8 @@ export class LogForwarder extends Construct {
   public readonly role: iam.Role;
   /** The single `logs.amazonaws.com` invoke permission. */
   public readonly logsInvokePermission: lambda.CfnPermission;
+  /** Lambda's own retries of a crashed asynchronous invocation (what the alarms tell the reader). */
+  public readonly retryAttempts: number;
 
   constructor(scope: Construct, id: string, props: LogForwarderProps) {
     super(scope, id);
@@ -93,6 +95,7 @@ export class LogForwarder extends Construct {
     if (!Number.isInteger(props.retryAttempts) || props.retryAttempts < 0 || props.retryAttempts > LAMBDA_MAX_ASYNC_RETRY_ATTEMPTS) {
       throw new Error(`retryAttempts must be 0–${LAMBDA_MAX_ASYNC_RETRY_ATTEMPTS}, got ${props.retryAttempts}`);
     }
+    this.retryAttempts = props.retryAttempts;
     const timeout = Duration.seconds(props.sizing.timeoutSeconds);
     this.queues = new RetryQueues(this, 'Queues', {
       encryptionKey: props.encryptionKey,
@@ -160,7 +163,7 @@ export class LogForwarder extends Construct {
 
     new lambda.EventInvokeConfig(this, 'AsyncInvokeConfig', {
       function: this.function,
-      retryAttempts: props.retryAttempts,
+      retryAttempts: this.retryAttempts,
       maxEventAge: LAMBDA_MAX_EVENT_AGE,
       // The DLQ by ARN (not `SqsDestination`, whose grant would add an unscoped kms:Decrypt; see forwarder-policy).
       onFailure: { bind: () => ({ destination: deadLetterQueue.queueArn }) },

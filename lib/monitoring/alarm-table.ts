@@ -59,6 +59,11 @@ const logsIncomingEvents = (logGroupName: string) =>
   });
 
 const minutes = (value: number) => `${value} minute${value === 1 ? '' : 's'}`;
+/** What Lambda does with a crashed invocation of the forwarder, as configured (0–2 retries, see LogForwarder). */
+const afterCrash = (retryAttempts: number) =>
+  retryAttempts === 0
+    ? 'Lambda does not retry them: each crashed event goes straight to the dead-letter queue.'
+    : `Lambda retries each ${retryAttempts === 1 ? 'once' : 'twice'}, then sends it to the dead-letter queue.`;
 const usd = (value: number) => `$${value.toLocaleString('en-US', { maximumFractionDigits: 2 })}`;
 
 /**
@@ -231,7 +236,7 @@ export const ALARM_TABLE: readonly AlarmRow[] = [
     comparison: GREATER_THAN_THRESHOLD,
     value: () => 0,
     evaluationPeriods: 1,
-    happened: (f) => `The ${f.destination} forwarder failed invocations; Lambda retries each twice, then sends it to the dead-letter queue.`,
+    happened: (f) => `The ${f.destination} forwarder failed invocations. ${afterCrash(f.retryAttempts)}`,
     queries: [],
     todo: (f) => `Read the ERROR lines of the forwarder's log group ${f.logGroupName}.`,
   },

@@ -14,6 +14,8 @@ export interface ForwarderHealthTarget {
   readonly retryQueue: sqs.IQueue;
   /** Where parked deliveries go after their last try: anything here is a log that did not arrive. */
   readonly deadLetterQueue: sqs.IQueue;
+  /** Lambda's own retries of a crashed invocation (0–2), as the forwarder is configured. */
+  readonly retryAttempts: number;
 }
 
 /** The archive's delivery stream, for its delay alarm. */

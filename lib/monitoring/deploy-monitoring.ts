@@ -17,7 +17,11 @@ import { LlmMetricFilters } from './llm-metric-filters';
 export interface ForwarderSource {
   readonly forwarders: ReadonlyMap<
     string,
-    { readonly function: lambda.IFunction; readonly queues: { readonly retryQueue: sqs.IQueue; readonly deadLetterQueue: sqs.IQueue } }
+    {
+      readonly function: lambda.IFunction;
+      readonly queues: { readonly retryQueue: sqs.IQueue; readonly deadLetterQueue: sqs.IQueue };
+      readonly retryAttempts: number;
+    }
   >;
 }
 
@@ -40,6 +44,7 @@ export function forwarderHealthTargets(environment: string, source?: ForwarderSo
     logGroupName: forwarderLogGroupName(environment, destination as ForwarderDestination),
     retryQueue: f.queues.retryQueue,
     deadLetterQueue: f.queues.deadLetterQueue,
+    retryAttempts: f.retryAttempts,
   }));
 }
 

@@ -162,6 +162,16 @@ describe('alarms of a full environment (prod with both forwarders and the archiv
     expect(environment.monitoring.dependencies).toContain(environment.forwarding);
   });
 
+  test("a forwarder's errors alarm tells how Lambda retries that forwarder: Sentry twice (deduplicated), Langfuse never", () => {
+    expect(environment.forwarding?.forwarders.get('sentry')?.retryAttempts).toBe(2);
+    expect(environment.forwarding?.forwarders.get('langfuse')?.retryAttempts).toBe(0);
+    expect(alarm('ForwarderErrors-sentry').AlarmDescription).toContain('Lambda retries each twice, then sends it to the dead-letter queue.');
+    expect(alarm('ForwarderErrors-langfuse').AlarmDescription).toContain(
+      'Lambda does not retry them: each crashed event goes straight to the dead-letter queue.',
+    );
+    expect(alarm('ForwarderErrors-langfuse').AlarmDescription).not.toMatch(/retries each/);
+  });
+
   test('archive: records waiting more than an hour to reach S3', () => {
     expect(alarm('ArchiveDeliveryDelay')).toMatchObject({
       Namespace: 'AWS/Firehose',
