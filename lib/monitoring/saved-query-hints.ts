@@ -27,8 +27,4 @@ export class SavedQueryHints {
     if (!query) throw new Error(`alarm table refers to saved query "${id}", which is not in queries/`);
     return `saved query "${savedQueryName(this.project, this.environment, query)}"`;
   }
-
-  public has(id: SavedQueryId): boolean {
-    return this.#byId.has(id);
-  }
 }
