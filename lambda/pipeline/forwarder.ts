@@ -13,8 +13,8 @@ import {
   type ParkRequest,
   type RetryQueue,
 } from './retry-queue';
-import { logEvent, type LogEventFields } from './log-event';
-import type { Deadline, DeliveryReport, Destination, ForwarderContext, SourceLogEvent } from './types';
+import { logEvent } from './log-event';
+import type { Deadline, DeliveryReport, Destination, ForwarderContext, LogEventFields, SourceLogEvent } from './types';
 
 /**
  * The one Lambda handler both forwarders use. It accepts:

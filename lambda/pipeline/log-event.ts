@@ -1,13 +1,11 @@
 import { readJsonObject } from './safe-json';
-import type { JsonObject, SourceLogEvent } from './types';
-
-/** The fields a log event is made of; `json` is derived from `message`, never given. */
-export type LogEventFields = Omit<SourceLogEvent, 'json'>;
+import type { JsonObject, LogEventFields, SourceLogEvent } from './types';
 
 /**
  * A CloudWatch log event whose message is parsed as JSON at most once, on first read of `json`, and only if a stage
- * asks: a destination that skips a line by its text never pays for the parse. The parsed value lives on the
- * instance (not an own enumerable property), so JSON.stringify and spreading see only the fields.
+ * asks: a destination that skips a line by its text never pays for the parse. The parsed value is private and `json`
+ * a getter on the prototype, so JSON.stringify and spreading see only the fields. The fields are copied one by one:
+ * an event read back from the retry queue is untrusted JSON, and nothing else of it may come along.
  */
 class LazyLogEvent implements SourceLogEvent {
   readonly id: string;
@@ -32,10 +30,6 @@ class LazyLogEvent implements SourceLogEvent {
   get json(): JsonObject | undefined {
     if (this.#json === undefined) this.#json = readJsonObject(this.message) ?? null;
     return this.#json ?? undefined;
-  }
-
-  toJSON(): LogEventFields {
-    return { id: this.id, timestamp: this.timestamp, message: this.message, logGroup: this.logGroup, logStream: this.logStream, account: this.account, ...(this.extractedFields ? { extractedFields: this.extractedFields } : {}) };
   }
 }
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { LogEventFields } from './log-event';
+import type { LogEventFields } from './types';
 
 /**
  * The retry queue: what could not be delivered in time is parked in SQS with the reason, and the same function reads

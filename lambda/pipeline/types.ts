@@ -13,8 +13,8 @@ import type { Redactor } from './redact';
  * classification and mapping read the raw line, and a line that is skipped or suppressed is never redacted at all.
  */
 
-/** One CloudWatch Logs event with the envelope fields that every stage needs. */
-export interface SourceLogEvent {
+/** The fields of one CloudWatch Logs event, with the envelope fields that every stage needs (what is parked). */
+export interface LogEventFields {
   /** CloudWatch's event id: unique per event, stable across re-deliveries. */
   readonly id: string;
   /** Milliseconds since the epoch, as CloudWatch recorded it. */
@@ -26,6 +26,10 @@ export interface SourceLogEvent {
   readonly logStream: string;
   /** The AWS account that owns the log group. */
   readonly account: string;
+}
+
+/** One log event as the stages read it (built by `logEvent` in `log-event.ts`). */
+export interface SourceLogEvent extends LogEventFields {
   /**
    * The message read by the pipeline's safe JSON reader when it is one JSON object (raw, not redacted), parsed on
    * first read and then kept: every stage reads this instead of parsing the message again.
