@@ -3,7 +3,7 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { Construct } from 'constructs';
 import { ResolvedEnvironment } from '../config/resolve';
 import { AlarmContext, alarmNames, createAlarms } from '../monitoring/alarm-factory';
-import { ALARM_TABLE, AlarmRow } from '../monitoring/alarm-table';
+import { ALARM_TABLE } from '../monitoring/alarm-table';
 import { ArchiveHealthTarget, ForwarderHealthTarget } from '../monitoring/alarm-targets';
 import { AlarmTopic, alarmTopicName } from '../monitoring/alarm-topic';
 import { LoggingDashboard } from '../monitoring/dashboard';
@@ -16,10 +16,6 @@ export interface MonitoringStackProps extends StackProps {
   readonly forwarders?: readonly ForwarderHealthTarget[];
   /** The archive whose delivery is watched. @default - no archive */
   readonly archive?: ArchiveHealthTarget;
-  /** @default ALARM_TABLE */
-  readonly alarmTable?: readonly AlarmRow[];
-  /** @default - read from `queries/` */
-  readonly queries?: SavedQueryHints;
 }
 
 /**
@@ -39,12 +35,11 @@ export class MonitoringStack extends Stack {
   constructor(scope: Construct, id: string, props: MonitoringStackProps) {
     super(scope, id, props);
     const env = props.environment;
-    const table = props.alarmTable ?? ALARM_TABLE;
     const forwarders = props.forwarders ?? [];
     this.alarmContext = {
       environment: env.name,
       thresholds: env.monitoring.thresholds,
-      queries: props.queries ?? new SavedQueryHints(env.project, env.name),
+      queries: new SavedQueryHints(env.project, env.name),
     };
     this.topic = new AlarmTopic(this, 'AlarmTopic', {
       environment: env.name,
@@ -62,16 +57,16 @@ export class MonitoringStack extends Stack {
     this.userBurstRules = rules;
 
     const alarms = [
-      ...createAlarms(this, table, 'llm', llmGroupNames.length > 0 ? [{ llmGroupNames }] : [], context),
-      ...createAlarms(this, table, 'userBurst', rules.map((rule) => ({ plan: rule.plan, ruleName: rule.ruleName })), context),
-      ...createAlarms(this, table, 'errors', errorsGroups.length > 0 ? [{ errorsGroupNames: errorsGroups.map((g) => g.name) }] : [], context),
-      ...createAlarms(this, table, 'forwarder', forwarders, context),
-      ...createAlarms(this, table, 'archive', props.archive ? [props.archive] : [], context),
+      ...createAlarms(this, ALARM_TABLE, 'llm', llmGroupNames.length > 0 ? [{ llmGroupNames }] : [], context),
+      ...createAlarms(this, ALARM_TABLE, 'userBurst', rules.map((rule) => ({ plan: rule.plan, ruleName: rule.ruleName })), context),
+      ...createAlarms(this, ALARM_TABLE, 'errors', errorsGroups.length > 0 ? [{ errorsGroupNames: errorsGroups.map((g) => g.name) }] : [], context),
+      ...createAlarms(this, ALARM_TABLE, 'forwarder', forwarders, context),
+      ...createAlarms(this, ALARM_TABLE, 'archive', props.archive ? [props.archive] : [], context),
     ];
     this.alarms = alarms;
 
     // The errors groups' alarms, by name (they are created in the wiring stacks).
-    const groupAlarms = alarmNames(table, 'errorsGroup', errorsGroups, env.name).map((name) =>
+    const groupAlarms = alarmNames(ALARM_TABLE, 'errorsGroup', errorsGroups, env.name).map((name) =>
       cloudwatch.Alarm.fromAlarmArn(
         this,
         `GroupAlarm-${name}`,
