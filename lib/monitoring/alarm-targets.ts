@@ -1,12 +1,12 @@
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { PlannedLogGroup } from '../config/resolve';
+import { ForwarderDestination } from '../forwarders/forwarder-names';
 import { PlannedUserBurstRule } from './user-burst-rules';
 
 /** What the forwarder-health alarms watch of one forwarder. */
 export interface ForwarderHealthTarget {
-  /** `sentry` or `langfuse`. */
-  readonly destination: string;
+  readonly destination: ForwarderDestination;
   readonly function: lambda.IFunction;
   /** The function's own log group, by name (descriptions name it without a cross-stack token). */
   readonly logGroupName: string;

@@ -16,7 +16,7 @@ import { LlmMetricFilters } from './llm-metric-filters';
 /** What the monitoring needs of the forwarders' stack (structural, so this module does not depend on it). */
 export interface ForwarderSource {
   readonly forwarders: ReadonlyMap<
-    string,
+    ForwarderDestination,
     {
       readonly function: lambda.IFunction;
       readonly queues: { readonly retryQueue: sqs.IQueue; readonly deadLetterQueue: sqs.IQueue };
@@ -27,7 +27,7 @@ export interface ForwarderSource {
 
 /** What the monitoring needs of the archive's stack. */
 export interface ArchiveSource {
-  readonly delivery: { readonly deliveryStreamName: string; readonly errorLogGroupName: string };
+  readonly delivery: ArchiveHealthTarget;
 }
 
 export interface DeployMonitoringOptions {
@@ -38,10 +38,10 @@ export interface DeployMonitoringOptions {
 }
 
 export function forwarderHealthTargets(environment: string, source?: ForwarderSource): ForwarderHealthTarget[] {
-  return [...(source?.forwarders ?? new Map())].map(([destination, f]) => ({
+  return [...(source?.forwarders ?? [])].map(([destination, f]) => ({
     destination,
     function: f.function,
-    logGroupName: forwarderLogGroupName(environment, destination as ForwarderDestination),
+    logGroupName: forwarderLogGroupName(environment, destination),
     retryQueue: f.queues.retryQueue,
     deadLetterQueue: f.queues.deadLetterQueue,
     retryAttempts: f.retryAttempts,
@@ -51,17 +51,13 @@ export function forwarderHealthTargets(environment: string, source?: ForwarderSo
 /**
  * Deploys an environment's monitoring: the LLM metric filters of each `llm` group, and the error-events filter and
  * ceiling alarm of each `errors` group, in that group's wiring stack (they scale with the catalogue and never move
- * between stacks); and the
- * stateless Monitoring stack with the topic, the environment-wide alarms, the Contributor Insights rules and the
- * dashboard.
+ * between stacks); and the stateless Monitoring stack with the topic, the environment-wide alarms, the Contributor
+ * Insights rules and the dashboard.
  */
 export function deployMonitoring(environment: LoggingEnvironment, options: DeployMonitoringOptions = {}): MonitoringStack {
   const env = environment.environment;
   const errorsGroups = env.logGroups.filter((g) => g.type === 'errors');
-  const archive: ArchiveHealthTarget | undefined = options.archive && {
-    deliveryStreamName: options.archive.delivery.deliveryStreamName,
-    errorLogGroupName: options.archive.delivery.errorLogGroupName,
-  };
+  const archive = options.archive?.delivery;
 
   for (const group of env.logGroups.filter((g) => g.type === 'llm')) {
     new LlmMetricFilters(environment.wiringStackFor(group.name), `${CentralLogGroup.idFor(group.name)}:LlmMetrics`, {
