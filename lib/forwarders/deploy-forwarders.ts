@@ -2,7 +2,7 @@ import type { PlannedLogGroup, ResolvedEnvironment } from '../config/resolve';
 import { CentralLogGroup } from '../central-log-group';
 import type { LoggingEnvironment } from '../logging-environment';
 import { ForwardingStack } from '../stacks/forwarding-stack';
-import { forwarderLogGroupName } from './forwarder-names';
+import { ForwarderDestination, forwarderFunctionName, forwarderLogGroupName } from './forwarder-names';
 import { ForwarderSpec } from './forwarder-spec';
 import { ForwarderSubscription } from './forwarder-subscriptions';
 import { langfuseForwarderSpec } from './langfuse-forwarder';
@@ -26,14 +26,14 @@ export function deployForwarders(environment: LoggingEnvironment): ForwardingSta
   if (specs.length === 0) return undefined;
 
   for (const spec of specs) {
-    const name = forwarderLogGroupName(env.name, spec.destination);
-    if (env.logGroups.some((g) => g.name === name)) {
-      throw new Error(`${env.name}: the catalogue declares ${name}, the ${spec.destination} forwarder's own log group`);
+    const plan = ownLogGroupPlan(env, spec.destination);
+    if (env.logGroups.some((g) => g.name === plan.name)) {
+      throw new Error(`${env.name}: the catalogue declares ${plan.name}, the ${spec.destination} forwarder's own log group`);
     }
     // Stateful, so in the Core stack, created before the function and kept when the Forwarding stack is replaced;
     // an explicit group also stops the runtime from creating a never-expiring, unencrypted one.
-    new CentralLogGroup(environment.core, CentralLogGroup.idFor(name), {
-      plan: ownLogGroupPlan(env, name),
+    new CentralLogGroup(environment.core, CentralLogGroup.idFor(plan.name), {
+      plan,
       encryptionKey: environment.core.logsKey,
       ssmPrefix: env.ssmPrefix,
       removalPolicy: env.removalPolicy,
@@ -67,12 +67,11 @@ export function deployForwarders(environment: LoggingEnvironment): ForwardingSta
  * The forwarder's own group as the catalogue would plan it (type `lambda`, its tier). Not forwarded anywhere: a
  * forwarder subscribed to its own errors would feed on its own output.
  */
-function ownLogGroupPlan(env: ResolvedEnvironment, name: string): PlannedLogGroup {
-  const functionName = name.replace(/^\/aws\/lambda\//, '');
+function ownLogGroupPlan(env: ResolvedEnvironment, destination: ForwarderDestination): PlannedLogGroup {
   return {
-    name,
+    name: forwarderLogGroupName(env.name, destination),
     service: 'lambda',
-    resourceName: functionName,
+    resourceName: forwarderFunctionName(env.name, destination),
     type: 'lambda',
     retentionDays: env.retention.lambda,
     existing: false,
