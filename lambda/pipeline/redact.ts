@@ -21,7 +21,10 @@ const MIN_SECRET_CHARS = 6;
 /** JSON keys at least this long are run through the text rules (the shortest key format we know is 20 characters). */
 const KEY_WORTH_REDACTING_CHARS = 20;
 
-/** Longest value the key=value rule redacts in one piece; a longer one is cut at this length and still redacted. */
+/**
+ * Longest value the key=value rule reads in one regular-expression step (bounded, so a hostile line costs linear
+ * time); a longer value is then followed to its end by a plain scan and redacted whole.
+ */
 export const MAX_REDACTED_VALUE_CHARS = 4096;
 
 /** Secret-looking key names, after lower-casing and dropping everything but letters and digits. */
@@ -138,7 +141,11 @@ const ANY_RULE_MAY_MATCH = /PRIVATE KEY|cookie|authori[sz]ation|pass|pwd|secret|
 /** Words that make a key worth a closer look; `isSecretKey` decides. */
 const SECRET_WORD = /password|passwd|passphrase|pwd|secret|token|api[_-]?key|cookie|credential|private[_-]?key|access[_-]?key|signature|auth|sentry_key|dsn/gi;
 /** From a key's first character: the key, an optional closing quote, `=` or `:`, and the value. */
-const FIELD_AT = /([A-Za-z0-9_.-]{1,120})(["']?)(\s{0,8}[=:]\s{0,8})("(?:[^"\\\r\n]|\\.){0,4096}"?|'[^'\r\n]{0,4096}'?|[^\s,;&"'{}[][^\s,;&"'}]{0,4095})/y;
+const MAX = MAX_REDACTED_VALUE_CHARS;
+const FIELD_AT = new RegExp(
+  `([A-Za-z0-9_.-]{1,120})(["']?)(\\s{0,8}[=:]\\s{0,8})("(?:[^"\\\\\\r\\n]|\\\\.){0,${MAX}}"?|'[^'\\r\\n]{0,${MAX}}'?|[^\\s,;&"'{}[][^\\s,;&"'}]{0,${MAX - 1}})`,
+  'y',
+);
 const KEY_CHAR = /[A-Za-z0-9_.-]/;
 
 /**
@@ -162,10 +169,31 @@ function redactSecretFields(text: string): string {
     if (!isSecretKey(key) || value.startsWith('[REDACTED')) continue;
     const quote = value.startsWith('"') || value.startsWith("'") ? value[0] : keyQuote === '"' ? '"' : '';
     out += `${text.slice(copiedUpTo, keyStart)}${key}${keyQuote}${separator}${quote}${marker('secret')}${quote}`;
-    copiedUpTo = keyStart + whole.length;
+    copiedUpTo = valueEnd(text, keyStart + whole.length, value);
+    SECRET_WORD.lastIndex = copiedUpTo;
   }
   return copiedUpTo === 0 ? text : out + text.slice(copiedUpTo);
 }
+
+/**
+ * Where a value the bounded regular expression read ends. Usually where the match ended; when the match stopped at
+ * the length cap, the rest of the same value (up to its closing quote, or for a bare value the next separator) is
+ * part of the secret too.
+ */
+function valueEnd(text: string, matchEnd: number, value: string): number {
+  const quoted = value.startsWith('"') || value.startsWith("'");
+  const closed = quoted && value.length > 1 && value.endsWith(value[0]) && !value.endsWith(`\\${value[0]}`);
+  if (closed || value.length < MAX) return matchEnd;
+  let end = matchEnd;
+  if (quoted) {
+    const q = value[0];
+    while (end < text.length && text[end] !== q && text[end] !== '\r' && text[end] !== '\n') end += text[end] === '\\' ? 2 : 1;
+    return Math.min(text.length, end + (text[end] === q ? 1 : 0));
+  }
+  while (end < text.length && !BARE_VALUE_END.has(text[end])) end++;
+  return end;
+}
+const BARE_VALUE_END = new Set([' ', '\t', '\r', '\n', ',', ';', '&', '"', "'", '}']);
 
 /** Characters of a base64 run, indexed by char code. */
 const BASE64_CHAR = new Uint8Array(128);

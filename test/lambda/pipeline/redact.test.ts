@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { createRedactor, isSecretKey, parseExtraPatterns, RedactionConfigError } from '../../../lambda/pipeline/redact';
+import {
+  createRedactor,
+  isSecretKey,
+  MAX_REDACTED_VALUE_CHARS,
+  parseExtraPatterns,
+  RedactionConfigError,
+} from '../../../lambda/pipeline/redact';
 
 const redactor = createRedactor();
 const redact = (text: string) => redactor.text(text);
@@ -55,6 +61,27 @@ describe('redaction of free text', () => {
   test('keeps JSON valid when a bare JSON value is redacted', () => {
     const out = redact('{"password": 123456, "n": 1}');
     expect(JSON.parse(out)).toEqual({ password: '[REDACTED:secret]', n: 1 });
+  });
+});
+
+describe('values longer than one bounded read', () => {
+  const long = 'x'.repeat(MAX_REDACTED_VALUE_CHARS + 904) + 'TAILSECRET';
+
+  test.each([
+    ['bare key=value', `password=${long} next=1`, 'password=[REDACTED:secret] next=1'],
+    ['double-quoted', `password="${long}" next=1`, 'password="[REDACTED:secret]" next=1'],
+    ['single-quoted', `password='${long}' next=1`, "password='[REDACTED:secret]' next=1"],
+    ['JSON written as text', `{"password":"${long}","user":"u_1"}`, '{"password":"[REDACTED:secret]","user":"u_1"}'],
+  ])('%s: redacted to its end, nothing of it survives, what follows does', (_shape, line, expected) => {
+    const out = redactor.text(line);
+    expect(out).not.toContain('TAILSECRET');
+    expect(out).not.toContain('xxxx');
+    expect(out).toBe(expected);
+  });
+
+  test('an unterminated long quoted value is redacted up to the end of its line', () => {
+    const out = redactor.text(`token="${long}\nnext line`);
+    expect(out).toBe('token="[REDACTED:secret]"\nnext line');
   });
 });
 
