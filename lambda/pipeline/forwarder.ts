@@ -360,7 +360,9 @@ function redactFields(redactor: Redactor, fields: Readonly<Record<string, string
 }
 
 function parked<P, D>(run: Run<P, D>, reason: string, attempt: number, item: ParkedItem<P>): ParkedMessage<P> {
-  return { v: PARKED_FORMAT_VERSION, destination: run.destination.name, reason, attempt, parkedAt: new Date(run.now()).toISOString(), item };
+  // A reason may quote what failed (an error message citing the raw line): it leaves the function too.
+  const safeReason = run.options.redactor.text(reason);
+  return { v: PARKED_FORMAT_VERSION, destination: run.destination.name, reason: safeReason, attempt, parkedAt: new Date(run.now()).toISOString(), item };
 }
 
 function summary<P, D>(run: Run<P, D>): InvocationSummary {

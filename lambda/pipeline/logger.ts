@@ -1,10 +1,12 @@
 import { createRedactor } from './redact';
+import type { JsonObject } from './types';
 
 /**
  * The forwarder's own structured JSON logs: one line per entry, stable keys first (`timestamp`, `level`, `service`,
- * `message`), then the invocation's keys, then the entry's. Every line is scrubbed twice before it is written: the
- * values of secrets this container loaded (DSN, keys) are replaced, then the shared redaction rules run, so an error
- * message that quotes a URL with a key cannot leak it.
+ * `message`), then the invocation's keys, then the entry's. Every entry is scrubbed twice before it is written: the
+ * shared redaction rules run over its values (so an error message that quotes a URL with a key cannot leak it), then
+ * the values of secrets this container loaded (DSN, keys) are replaced. Redaction works on the values, not on the
+ * serialised line: text rules over JSON text could cut through an escaped quote and write a line that is no JSON.
  */
 
 export const LOG_LEVELS = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40 } as const;
@@ -36,10 +38,15 @@ export function registerSecretForScrubbing(value: string): void {
 
 const lineRedactor = createRedactor();
 
-export function scrub(line: string): string {
-  let out = line;
-  for (const secret of knownSecrets) if (out.includes(secret)) out = out.split(secret).join('[REDACTED:secret]');
-  return lineRedactor.text(out);
+/** One log line: the entry's values redacted, then every loaded secret (in its JSON-escaped form) replaced. */
+function serialise(entry: Record<string, unknown>): string {
+  const plain = JSON.parse(JSON.stringify(entry, errorsAsFields)) as JsonObject;
+  let line = JSON.stringify(lineRedactor.json(plain));
+  for (const secret of knownSecrets) {
+    const escaped = JSON.stringify(secret).slice(1, -1);
+    if (line.includes(escaped)) line = line.split(escaped).join('[REDACTED:secret]');
+  }
+  return line;
 }
 
 export interface LoggerOptions {
@@ -56,7 +63,7 @@ export function createLogger(options: LoggerOptions, bound: LogFields = {}): Log
   const write = (level: LogLevel, message: string, fields?: LogFields) => {
     if (LOG_LEVELS[level] < threshold) return;
     const entry = { timestamp: new Date(now()).toISOString(), level, service: options.service, message, ...bound, ...fields };
-    sink(scrub(JSON.stringify(entry, errorsAsFields)));
+    sink(serialise(entry));
   };
   return {
     debug: (message, fields) => write('DEBUG', message, fields),

@@ -143,7 +143,8 @@ const SECRET_WORD = /password|passwd|passphrase|pwd|secret|token|api[_-]?key|coo
 /** From a key's first character: the key, an optional closing quote, `=` or `:`, and the value. */
 const MAX = MAX_REDACTED_VALUE_CHARS;
 const FIELD_AT = new RegExp(
-  `([A-Za-z0-9_.-]{1,120})(["']?)(\\s{0,8}[=:]\\s{0,8})("(?:[^"\\\\\\r\\n]|\\\\.){0,${MAX}}"?|'[^'\\r\\n]{0,${MAX}}'?|[^\\s,;&"'{}[][^\\s,;&"'}]{0,${MAX - 1}})`,
+  // Value: "double", 'single', \"escaped\" (JSON written inside a JSON string or an error message), or bare.
+  `([A-Za-z0-9_.-]{1,120})(["']?|\\\\")(\\s{0,8}[=:]\\s{0,8})("(?:[^"\\\\\\r\\n]|\\\\.){0,${MAX}}"?|'[^'\\r\\n]{0,${MAX}}'?|\\\\"(?:[^\\\\\\r\\n]|\\\\(?!")){0,${MAX}}(?:\\\\")?|[^\\s,;&"'{}[][^\\s,;&"'}]{0,${MAX - 1}})`,
   'y',
 );
 const KEY_CHAR = /[A-Za-z0-9_.-]/;
@@ -167,7 +168,7 @@ function redactSecretFields(text: string): string {
     const [whole, key, keyQuote, separator, value] = field;
     SECRET_WORD.lastIndex = keyStart + whole.length;
     if (!isSecretKey(key) || value.startsWith('[REDACTED')) continue;
-    const quote = value.startsWith('"') || value.startsWith("'") ? value[0] : keyQuote === '"' ? '"' : '';
+    const quote = openingQuote(value) ?? (keyQuote === '"' || keyQuote === '\\"' ? keyQuote : '');
     out += `${text.slice(copiedUpTo, keyStart)}${key}${keyQuote}${separator}${quote}${marker('secret')}${quote}`;
     copiedUpTo = valueEnd(text, keyStart + whole.length, value);
     SECRET_WORD.lastIndex = copiedUpTo;
@@ -181,17 +182,24 @@ function redactSecretFields(text: string): string {
  * part of the secret too.
  */
 function valueEnd(text: string, matchEnd: number, value: string): number {
-  const quoted = value.startsWith('"') || value.startsWith("'");
-  const closed = quoted && value.length > 1 && value.endsWith(value[0]) && !value.endsWith(`\\${value[0]}`);
+  const quote = openingQuote(value);
+  const closed = quote !== undefined && value.length > quote.length && value.endsWith(quote) && !value.endsWith(`\\${quote}`);
   if (closed || value.length < MAX) return matchEnd;
   let end = matchEnd;
-  if (quoted) {
-    const q = value[0];
-    while (end < text.length && text[end] !== q && text[end] !== '\r' && text[end] !== '\n') end += text[end] === '\\' ? 2 : 1;
-    return Math.min(text.length, end + (text[end] === q ? 1 : 0));
+  if (quote) {
+    while (end < text.length && !text.startsWith(quote, end) && text[end] !== '\r' && text[end] !== '\n') {
+      end += quote.length === 1 && text[end] === '\\' ? 2 : 1;
+    }
+    return Math.min(text.length, end + (text.startsWith(quote, end) ? quote.length : 0));
   }
   while (end < text.length && !BARE_VALUE_END.has(text[end])) end++;
   return end;
+}
+
+/** The quote a value opens with: `"`, `'`, or `\"` (an escaped quote), or undefined for a bare value. */
+function openingQuote(value: string): string | undefined {
+  if (value.startsWith('\\"')) return '\\"';
+  return value.startsWith('"') || value.startsWith("'") ? value[0] : undefined;
 }
 const BARE_VALUE_END = new Set([' ', '\t', '\r', '\n', ',', ';', '&', '"', "'", '}']);
 

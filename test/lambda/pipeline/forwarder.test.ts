@@ -31,7 +31,10 @@ function lineDestination() {
     matchedMetricName: 'LinesDetected',
     prepare(event) {
       seen.push(event);
-      if (throwOnPrepare && event.message.includes(throwOnPrepare)) throw new Error('parser bug');
+      if (throwOnPrepare && event.message.includes(throwOnPrepare)) {
+        // Like real parser errors, one that quotes the line it choked on (when it carries a key=value field).
+        throw new Error(event.message.includes('=') ? `parser bug at: ${event.message}` : 'parser bug');
+      }
       if (!event.message.includes('ERROR') && event.json?.level !== 'error') return { kind: 'skip', reason: 'not an error' };
       return { kind: 'payloads', payloads: [{ id: event.id, text: event.message, hasJson: event.json !== undefined, fingerprint: event.message.slice(0, 12) }] };
     },
@@ -300,6 +303,15 @@ describe('createForwarderHandler', () => {
     await handler(subscriptionEvent({ events: [{ message: 'ERROR x' }] }), lambdaContext(30_000));
     expect(deadline()!.remainingMs()).toBeGreaterThan(24_000);
     expect(deadline()!.remainingMs()).toBeLessThanOrEqual(25_000);
+  });
+
+  test('redacts the reason of a parked item: an error message may quote the raw line', async () => {
+    const { handler, throwOn } = setUp();
+    throwOn('ERROR crashy');
+    await handler(subscriptionEvent({ events: [{ message: 'ERROR crashy password=hunter2-secret', id: 'e-10' }] }), lambdaContext());
+    const [message] = parkedMessages();
+    expect(message.reason).toBe('prepare failed: parser bug at: ERROR crashy password=[REDACTED:secret]');
+    expect(JSON.stringify(message)).not.toContain('hunter2');
   });
 
   test('parks an event whose preparation throws, and prepares it again from the queue', async () => {

@@ -64,6 +64,21 @@ describe('redaction of free text', () => {
   });
 });
 
+describe('escaped quotes: JSON written inside a string (an error message quoting a log line)', () => {
+  test.each([
+    ['escaped value', 'parser bug at: {\\"msg\\":\\"login failed: password=\\\"hunter2\\\"\\"}'],
+    ['escaped key and value', 'bad line {\\"password\\":\\"hunter2\\",\\"user\\":\\"u_1\\"}'],
+  ])('%s: the secret is gone, the escaping intact', (_shape, line) => {
+    const out = redactor.text(line);
+    expect(out).not.toContain('hunter2');
+    expect(out).toContain('[REDACTED:secret]');
+  });
+
+  test('a bare value starting with a backslash is still a secret', () => {
+    expect(redactor.text('password=\\corp\\p4ss next=1')).toBe('password=[REDACTED:secret] next=1');
+  });
+});
+
 describe('values longer than one bounded read', () => {
   const long = 'x'.repeat(MAX_REDACTED_VALUE_CHARS + 904) + 'TAILSECRET';
 
