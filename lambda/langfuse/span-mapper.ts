@@ -13,6 +13,7 @@ import { OBSERVATION_ATTRIBUTES as OBS, RESERVED_KEY_SEGMENTS, TRACE_ATTRIBUTES 
 import type { LlmCall } from './llm-call';
 import { SPAN_KIND_CLIENT, STATUS_CODE, stringArrayAttribute, stringAttribute, type OtlpKeyValue, type OtlpSpan } from './otlp';
 import { costDetails, usageDetails } from './usage-and-cost';
+import { serviceOfLogGroup } from '../pipeline/log-group';
 
 export interface SourceCoordinates extends EventCoordinates {
   readonly account: string;
@@ -49,7 +50,7 @@ export function mapCallToSpan(
   context: ForwarderContext,
   options: SpanMappingOptions,
 ): MappedSpan {
-  const serviceName = call.service ?? serviceFromLogGroup(source.logGroup);
+  const serviceName = call.service ?? serviceOfLogGroup(source.logGroup);
   const attributes: OtlpKeyValue[] = [
     ...traceAttributes(call, serviceName, source, context),
     ...observationAttributes(call, source, context, options),
@@ -188,12 +189,6 @@ function metadataValue(value: unknown): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** `/aws/<service>/<name>/<type>` → `<service>`; any other group name is its own service. */
-export function serviceFromLogGroup(logGroup: string): string {
-  const parts = logGroup.split('/');
-  return parts.length >= 3 && parts[0] === '' && parts[1] === 'aws' && parts[2] !== '' ? parts[2]! : logGroup;
 }
 
 export function langfuseEnvironment(raw: string): string {

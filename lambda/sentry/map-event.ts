@@ -1,6 +1,4 @@
-import { parseLogGroupName } from '../../lib/naming';
-import { LOG_TYPES } from '../../lib/config/log-types';
-import { boundedMemo } from '../pipeline/bounded-memo';
+import { logGroupParts, serviceOfLogGroup } from '../pipeline/log-group';
 import type { ForwarderContext, SourceLogEvent } from '../pipeline/types';
 import type { DetectedError, ExceptionInfo } from './detected-error';
 import { eventIdFor } from './event-id';
@@ -26,12 +24,9 @@ export interface MapOptions {
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/** A batch comes from one log group: its name is read once per container, not per event. */
-const groupOf = boundedMemo((logGroup: string) => parseLogGroupName(logGroup, LOG_TYPES));
-
 /** The service an event belongs to: what the line says, else the resource name in the group's name. */
 export function serviceOf(error: DetectedError, source: SourceLogEvent): string {
-  return error.service ?? groupOf(source.logGroup)?.resourceName ?? source.logGroup;
+  return error.service ?? serviceOfLogGroup(source.logGroup);
 }
 
 /** The log's own time, unless it is more than a day from CloudWatch's (a misread); in seconds, as Sentry wants. */
@@ -42,7 +37,7 @@ export function timestampSecondsOf(error: DetectedError, source: SourceLogEvent)
 }
 
 export function toSentryEvent(error: DetectedError, source: SourceLogEvent, context: ForwarderContext, options: MapOptions = {}): SentryEvent {
-  const group = groupOf(source.logGroup);
+  const group = logGroupParts(source.logGroup);
   const service = serviceOf(error, source);
   const functionName = error.functionName ?? (group?.type === 'lambda' ? group.resourceName : undefined);
   const tags: Record<string, string> = {

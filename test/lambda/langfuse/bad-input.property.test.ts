@@ -131,7 +131,7 @@ describe('the handler survives the bad-payload classes', () => {
     JSON.stringify({
       messageType: 'DATA_MESSAGE',
       owner: '111122223333',
-      logGroup: '/aws/api/chat/llm',
+      logGroup: '/aws/ecs/chat/llm',
       logStream: '2026/11/21/[$LATEST]9f0c1d2e',
       subscriptionFilters: ['llm-to-langfuse'],
       logEvents: messages.map((message, i) => ({ id: `${Date.now()}${i}`, timestamp: Date.UTC(2026, 10, 21, 9, 59, i), message })),

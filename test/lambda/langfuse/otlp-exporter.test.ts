@@ -213,12 +213,12 @@ describe('chunking', () => {
   test('spans of several services become one resource each', () => {
     const destination = preparingDestination();
     const spans = [
-      preparedPayload(destination, fixtureLine('bedrock-converse.json'), { logGroup: '/aws/claims/extractor/llm' }),
-      preparedPayload(destination, fixtureLine('anthropic-message.bare.json'), { logGroup: '/aws/docs/assistant/llm' }),
-      preparedPayload(destination, fixtureLine('bedrock-nova-invoke.json'), { logGroup: '/aws/claims/summary/llm' }),
+      preparedPayload(destination, fixtureLine('bedrock-converse.json'), { logGroup: '/aws/ecs/claims/llm' }),
+      preparedPayload(destination, fixtureLine('anthropic-message.bare.json'), { logGroup: '/aws/ecs/docs/llm' }),
+      preparedPayload(destination, fixtureLine('bedrock-nova-invoke.json'), { logGroup: '/aws/lambda/claims/llm' }),
     ];
     const body = JSON.parse(exportBody(spans));
     expect(body.resourceSpans.map((r: { resource: { attributes: Array<{ value: { stringValue: string } }> } }) => r.resource.attributes[0]!.value.stringValue)).toEqual(['claims', 'docs']);
-    expect(attributesOf(body.resourceSpans[0].scopeSpans[0].spans[1])['langfuse.trace.metadata.log_group']).toBe('/aws/claims/summary/llm');
+    expect(attributesOf(body.resourceSpans[0].scopeSpans[0].spans[1])['langfuse.trace.metadata.log_group']).toBe('/aws/lambda/claims/llm');
   });
 });

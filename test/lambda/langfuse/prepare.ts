@@ -31,7 +31,7 @@ export function logEvent(message: string, overrides: Partial<SourceLogEvent> = {
     id: nextId.toString(),
     timestamp: Date.UTC(2026, 10, 21, 9, 59, 0),
     message,
-    logGroup: '/aws/api/chat/llm',
+    logGroup: '/aws/ecs/chat/llm',
     logStream: '2026/11/21/[$LATEST]9f0c1d2e',
     account: '111122223333',
     ...overrides,

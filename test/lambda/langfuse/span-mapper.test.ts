@@ -4,13 +4,14 @@ import { parseLlmCall } from '../../../lambda/langfuse/formats';
 import { msToNs } from '../../../lambda/langfuse/formats/fields';
 import { normaliseTraceId, spanIdFor, traceIdFor } from '../../../lambda/langfuse/ids';
 import type { LlmCall } from '../../../lambda/langfuse/llm-call';
-import { langfuseEnvironment, mapCallToSpan, maskedKeyId, serviceFromLogGroup } from '../../../lambda/langfuse/span-mapper';
+import { langfuseEnvironment, mapCallToSpan, maskedKeyId } from '../../../lambda/langfuse/span-mapper';
+import { serviceOfLogGroup } from '../../../lambda/pipeline/log-group';
 import { EVENT_TIME_MS, fixture } from './fixtures';
 import { attributesOf } from './otlp-reading';
 
 const context = { environment: 'prod', region: 'eu-west-1', release: 'forwarder-default-release' };
 const source = {
-  logGroup: '/aws/api/chat/llm',
+  logGroup: '/aws/ecs/chat/llm',
   logStream: '2026/11/21/[$LATEST]9f0c1d2e',
   id: '37928309283092830928309283092830928309283092830928309283',
   account: '111122223333',
@@ -39,7 +40,7 @@ describe('a successful call becomes a generation', () => {
       'langfuse.release': 'api@2026.11.20',
       'langfuse.trace.tags': ['chat'],
       'langfuse.trace.metadata.service': 'api',
-      'langfuse.trace.metadata.log_group': '/aws/api/chat/llm',
+      'langfuse.trace.metadata.log_group': '/aws/ecs/chat/llm',
       'langfuse.trace.metadata.tenant': 'acme',
     });
     expect(serviceName).toBe('api');
@@ -212,9 +213,10 @@ describe('small rules', () => {
     expect(maskedKeyId(raw)).toBe(expected);
   });
 
-  test('the service comes from /aws/<service>/<name>/<type>', () => {
-    expect(serviceFromLogGroup('/aws/api/chat/llm')).toBe('api');
-    expect(serviceFromLogGroup('bedrock-invocations')).toBe('bedrock-invocations');
+  test('the service is the resource name of /aws/<platform>/<name>/<type>, as for Sentry', () => {
+    expect(serviceOfLogGroup('/aws/ecs/chat/llm')).toBe('chat');
+    expect(serviceOfLogGroup('/aws/rds/instance/atlantis-db/audit')).toBe('instance/atlantis-db');
+    expect(serviceOfLogGroup('bedrock-invocations')).toBe('bedrock-invocations');
   });
 
   test('metadata keys are made safe: no dots, no prototype segments', () => {
