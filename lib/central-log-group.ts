@@ -1,4 +1,4 @@
-import { ArnFormat, CfnOutput, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { ArnFormat, CfnOutput, Stack, Tags } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ssm from 'aws-cdk-lib/aws-ssm';
@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import { logGroupTags } from './config/log-group-tags';
 import { PlannedLogGroup } from './config/resolve';
 import { dataProtectionPolicy } from './data-protection/data-protection-policy';
+import { RetainOrDestroy, removalPolicyOf } from './removal-policy';
 
 export interface CentralLogGroupProps {
   /** The group as the configuration plans it: name, type, tier, sync states. */
@@ -15,7 +16,7 @@ export interface CentralLogGroupProps {
   /** SSM prefix under which the name and ARN are published, e.g. `/central-logging/prod/log-groups`. */
   readonly ssmPrefix: string;
   /** @default 'retain' */
-  readonly removalPolicy?: 'retain' | 'destroy';
+  readonly removalPolicy?: RetainOrDestroy;
 }
 
 /**
@@ -36,7 +37,7 @@ export class CentralLogGroup extends Construct {
   constructor(scope: Construct, id: string, props: CentralLogGroupProps) {
     super(scope, id);
     const { plan } = props;
-    const removal = (props.removalPolicy ?? 'retain') === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
+    const removal = removalPolicyOf(props.removalPolicy);
     this.logGroupArn = Stack.of(this).formatArn({
       service: 'logs',
       resource: 'log-group',

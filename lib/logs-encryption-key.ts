@@ -1,7 +1,8 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { RetainOrDestroy, removalPolicyOf } from './removal-policy';
 
 /** The actions CloudWatch Logs needs on a customer managed key to encrypt a log group. */
 export const CLOUDWATCH_LOGS_KEY_ACTIONS = [
@@ -19,7 +20,7 @@ export interface LogsEncryptionKeyProps {
   /** The alias, e.g. `alias/central-logging/prod/logs`. */
   readonly aliasName: string;
   /** @default 'retain' - a deleted key makes every log encrypted with it unreadable */
-  readonly removalPolicy?: 'retain' | 'destroy';
+  readonly removalPolicy?: RetainOrDestroy;
   /**
    * Waiting period before a key scheduled for deletion is deleted (only with `removalPolicy: 'destroy'`).
    * @default Duration.days(7)
@@ -45,10 +46,11 @@ export class LogsEncryptionKey extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const retain = (props.removalPolicy ?? 'retain') === 'retain';
+    const removalPolicy = removalPolicyOf(props.removalPolicy);
     this.key = new kms.Key(this, 'Key', {
       description: `Encrypts the CloudWatch log groups of ${props.aliasName.replace(/^alias\//, '')}`,
       enableKeyRotation: true,
-      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy,
       pendingWindow: retain ? undefined : (props.pendingWindow ?? Duration.days(7)),
     });
     this.key.addToResourcePolicy(
@@ -72,7 +74,7 @@ export class LogsEncryptionKey extends Construct {
     this.alias = new kms.Alias(this, 'Alias', {
       aliasName: props.aliasName,
       targetKey: this.key,
-      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy,
     });
   }
 }

@@ -3,6 +3,7 @@ import type { DataProtectionConfig } from '../data-protection/data-protection-co
 import type { MonitoringConfig } from '../monitoring/monitoring-config';
 import { ServiceEntry } from './catalogue';
 import { LogType } from './log-types';
+import type { RetainOrDestroy } from '../removal-policy';
 
 /** The project's name: console folders, SSM prefix, stack names and the `Project` tag derive from it. */
 export const PROJECT = 'central-logging';
@@ -59,7 +60,7 @@ export interface EnvironmentConfig {
   /** Retention per type, replacing the tier (only values CloudWatch accepts). @default - the tiers */
   readonly retentionOverrides?: Partial<Record<LogType, number>>;
   /** What CloudFormation does with stateful resources when they leave the stack. @default 'retain' */
-  readonly removalPolicy?: 'retain' | 'destroy';
+  readonly removalPolicy?: RetainOrDestroy;
   /** @default false */
   readonly terminationProtection?: boolean;
   /** Types whose groups are archived (tag `ExportEnabled=true`). @default - none */

@@ -30,6 +30,7 @@ import {
 } from '../data-protection/data-protection-config';
 import { ResolvedMonitoring, resolveMonitoring } from '../monitoring/monitoring-config';
 import { MAX_LOG_GROUP_NAME_LENGTH, logGroupName, resourceNameProblem } from '../naming';
+import type { RetainOrDestroy } from '../removal-policy';
 
 /** CloudWatch Logs allows at most two subscription filters per log group. */
 export const MAX_SUBSCRIPTION_FILTERS_PER_LOG_GROUP = 2;
@@ -85,7 +86,7 @@ export interface ResolvedEnvironment {
   readonly account?: string;
   /** Tags every resource carries: Project, Environment, Owner, CostCenter, ManagedBy. */
   readonly tags: Readonly<Record<string, string>>;
-  readonly removalPolicy: 'retain' | 'destroy';
+  readonly removalPolicy: RetainOrDestroy;
   readonly terminationProtection: boolean;
   readonly logGroups: readonly PlannedLogGroup[];
   /** Where each group's name and ARN are published, e.g. `/central-logging/prod/log-groups`. */

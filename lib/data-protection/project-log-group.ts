@@ -1,8 +1,9 @@
-import { RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { Tags } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { RetentionDays } from '../config/log-types';
+import { RetainOrDestroy, removalPolicyOf } from '../removal-policy';
 
 export interface ProjectLogGroupProps {
   /** A name that follows the convention, with the project as service (`/aws/central-logging/<name>/<type>`). */
@@ -14,7 +15,7 @@ export interface ProjectLogGroupProps {
   /** What writes to it (`Purpose` tag). */
   readonly purpose: string;
   /** @default 'retain' */
-  readonly removalPolicy?: 'retain' | 'destroy';
+  readonly removalPolicy?: RetainOrDestroy;
   /** CloudWatch's deletion protection. @default false */
   readonly deletionProtection?: boolean;
 }
@@ -33,7 +34,7 @@ export class ProjectLogGroup extends Construct {
       logGroupName: props.logGroupName,
       retention: props.retentionDays as number as logs.RetentionDays,
       encryptionKey: props.encryptionKey,
-      removalPolicy: (props.removalPolicy ?? 'retain') === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: removalPolicyOf(props.removalPolicy),
       deletionProtectionEnabled: props.deletionProtection || undefined,
     });
     Tags.of(this.logGroup).add('RetentionDays', String(props.retentionDays));

@@ -12,6 +12,7 @@ import { ForwarderDestination } from './forwarder-names';
 import { ownLogStatement, queueKeyStatement, queueStatements } from './forwarder-policy';
 import { ForwarderSecret, secretDecryptStatements, secretEnvironment } from './forwarder-secrets';
 import { RETRY_MAX_RECEIVES, RetryQueues } from './retry-queues';
+import type { RetainOrDestroy } from '../removal-policy';
 
 /** Lambda's limit on the total size of a function's environment variables (keys and values). */
 export const MAX_LAMBDA_ENVIRONMENT_BYTES = 4 * 1024;
@@ -64,7 +65,7 @@ export interface LogForwarderProps {
    */
   readonly retryAttempts: number;
   /** The environment's removal policy, for the queues that hold parked messages. @default 'retain' */
-  readonly removalPolicy?: 'retain' | 'destroy';
+  readonly removalPolicy?: RetainOrDestroy;
 }
 
 /**

@@ -1,9 +1,10 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_RETRY_MAX_RECEIVES } from '../../lambda/pipeline/forwarder';
 import { SQS_MAX_MESSAGE_BYTES } from '../../lambda/pipeline/retry-queue';
+import { RetainOrDestroy, removalPolicyOf } from '../removal-policy';
 
 /**
  * Receives of a parked message before SQS moves it to the dead-letter queue: enough to ride out a destination's
@@ -35,7 +36,7 @@ export interface RetryQueuesProps {
    * What happens to the queues, and the parked messages in them, when they leave the stack.
    * @default 'retain' - parked messages may be the only copy of an event that has expired from its log group
    */
-  readonly removalPolicy?: 'retain' | 'destroy';
+  readonly removalPolicy?: RetainOrDestroy;
 }
 
 /**
@@ -54,7 +55,7 @@ export class RetryQueues extends Construct {
       encryptionMasterKey: props.encryptionKey,
       enforceSSL: true,
       maxMessageSizeBytes: SQS_MAX_MESSAGE_BYTES,
-      removalPolicy: (props.removalPolicy ?? 'retain') === 'retain' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy: removalPolicyOf(props.removalPolicy),
     } as const;
     const visibility = props.functionTimeout.toSeconds() * VISIBILITY_TIMEOUT_PER_FUNCTION_TIMEOUT;
     if (visibility > SQS_MAX_VISIBILITY_TIMEOUT.toSeconds()) {

@@ -1,10 +1,11 @@
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { PROJECT } from '../config/environment-config';
+import { RetainOrDestroy, removalPolicyOf } from '../removal-policy';
 
 /** The alarm topic's name, fixed so alarms in other stacks name it without a cross-stack reference. */
 export function alarmTopicName(environment: string): string {
@@ -25,7 +26,7 @@ export interface AlarmTopicProps {
   readonly emails: readonly string[];
   readonly httpsEndpoints: readonly string[];
   /** @default 'retain' */
-  readonly removalPolicy?: 'retain' | 'destroy';
+  readonly removalPolicy?: RetainOrDestroy;
 }
 
 /**
@@ -41,11 +42,11 @@ export class AlarmTopic extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const name = alarmTopicName(props.environment);
-    const retain = (props.removalPolicy ?? 'retain') === 'retain';
+    const removalPolicy = removalPolicyOf(props.removalPolicy);
     this.key = new kms.Key(this, 'Key', {
       description: `Encrypts the ${PROJECT} ${props.environment} alarm notifications`,
       enableKeyRotation: true,
-      removalPolicy: retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+      removalPolicy,
     });
     const cloudwatch = new iam.ServicePrincipal('cloudwatch.amazonaws.com');
     const fromOurAlarms = {
