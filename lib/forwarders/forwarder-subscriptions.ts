@@ -1,10 +1,10 @@
 import { Stack } from 'aws-cdk-lib';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct, IValidation } from 'constructs';
+import { Construct } from 'constructs';
 import { PROJECT } from '../config/environment-config';
-import { MAX_SUBSCRIPTION_FILTERS_PER_LOG_GROUP, PlannedLogGroup } from '../config/resolve';
+import { PlannedLogGroup } from '../config/resolve';
 import { CentralLogGroup } from '../central-log-group';
-import { filterPatternProblem, isRegexPattern, MAX_REGEX_FILTER_PATTERNS_PER_LOG_GROUP } from './filter-patterns';
+import { filterPatternProblem } from './filter-patterns';
 import { ForwarderDestination, forwarderFunctionArn } from './forwarder-names';
 
 /**
@@ -46,7 +46,6 @@ export class ForwarderSubscription extends Construct {
       filterPattern: logs.FilterPattern.literal(props.filterPattern),
       filterName: subscriptionFilterName(props.destination),
     });
-    guardFilterLimits(Stack.of(this));
   }
 
   /** Construct id for a group's subscription: the group's id plus the destination. */
@@ -55,38 +54,3 @@ export class ForwarderSubscription extends Construct {
   }
 }
 
-const guarded = new WeakSet<Stack>();
-
-/**
- * Synth-time check over a whole wiring stack, whoever added the filters (forwarders, archive export): at most
- * `MAX_SUBSCRIPTION_FILTERS_PER_LOG_GROUP` subscription filters per group, and at most
- * `MAX_REGEX_FILTER_PATTERNS_PER_LOG_GROUP` regex patterns among its subscription and metric filters.
- */
-export function guardFilterLimits(stack: Stack): void {
-  if (guarded.has(stack)) return;
-  guarded.add(stack);
-  const validation: IValidation = {
-    validate: () => {
-      const subscriptions = new Map<string, number>();
-      const regexes = new Map<string, number>();
-      const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
-      for (const child of stack.node.findAll()) {
-        if (child instanceof logs.CfnSubscriptionFilter || child instanceof logs.CfnMetricFilter) {
-          const group = stack.resolve(child.logGroupName);
-          if (typeof group !== 'string') continue;
-          if (child instanceof logs.CfnSubscriptionFilter) bump(subscriptions, group);
-          if (isRegexPattern(String(stack.resolve(child.filterPattern)))) bump(regexes, group);
-        }
-      }
-      return [
-        ...[...subscriptions]
-          .filter(([, n]) => n > MAX_SUBSCRIPTION_FILTERS_PER_LOG_GROUP)
-          .map(([g, n]) => `log group ${g} has ${n} subscription filters; CloudWatch allows ${MAX_SUBSCRIPTION_FILTERS_PER_LOG_GROUP}`),
-        ...[...regexes]
-          .filter(([, n]) => n > MAX_REGEX_FILTER_PATTERNS_PER_LOG_GROUP)
-          .map(([g, n]) => `log group ${g} has ${n} regex filter patterns; CloudWatch allows ${MAX_REGEX_FILTER_PATTERNS_PER_LOG_GROUP}`),
-      ];
-    },
-  };
-  stack.node.addValidation(validation);
-}

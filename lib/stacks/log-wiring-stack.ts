@@ -1,6 +1,8 @@
 import { Stack, StackProps } from 'aws-cdk-lib';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { PlannedLogGroup, ResolvedEnvironment } from '../config/resolve';
+import { MAX_SUBSCRIPTION_FILTERS_PER_LOG_GROUP, PlannedLogGroup, ResolvedEnvironment } from '../config/resolve';
+import { isRegexPattern, MAX_REGEX_FILTER_PATTERNS_PER_LOG_GROUP } from '../forwarders/filter-patterns';
 
 export interface LogWiringStackProps extends StackProps {
   readonly environment: ResolvedEnvironment;
@@ -21,6 +23,33 @@ export class LogWiringStack extends Stack {
   constructor(scope: Construct, id: string, props: LogWiringStackProps) {
     super(scope, id, props);
     this.loggingEnvironment = props.environment;
+    // Whoever adds filters here (forwarders, archive export, metric filters), CloudWatch's per-group caps hold.
+    this.node.addValidation({ validate: () => filterLimitProblems(this) });
     this.groups = props.groups;
   }
+}
+
+/**
+ * At most `MAX_SUBSCRIPTION_FILTERS_PER_LOG_GROUP` subscription filters per group, and at most
+ * `MAX_REGEX_FILTER_PATTERNS_PER_LOG_GROUP` regex patterns among its subscription and metric filters.
+ */
+export function filterLimitProblems(stack: Stack): string[] {
+  const subscriptions = new Map<string, number>();
+  const regexes = new Map<string, number>();
+  const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);
+  for (const child of stack.node.findAll()) {
+    if (!(child instanceof logs.CfnSubscriptionFilter || child instanceof logs.CfnMetricFilter)) continue;
+    const group = stack.resolve(child.logGroupName);
+    if (typeof group !== 'string') continue;
+    if (child instanceof logs.CfnSubscriptionFilter) bump(subscriptions, group);
+    if (isRegexPattern(String(stack.resolve(child.filterPattern)))) bump(regexes, group);
+  }
+  return [
+    ...[...subscriptions]
+      .filter(([, n]) => n > MAX_SUBSCRIPTION_FILTERS_PER_LOG_GROUP)
+      .map(([g, n]) => `log group ${g} has ${n} subscription filters; CloudWatch allows ${MAX_SUBSCRIPTION_FILTERS_PER_LOG_GROUP}`),
+    ...[...regexes]
+      .filter(([, n]) => n > MAX_REGEX_FILTER_PATTERNS_PER_LOG_GROUP)
+      .map(([g, n]) => `log group ${g} has ${n} regex filter patterns; CloudWatch allows ${MAX_REGEX_FILTER_PATTERNS_PER_LOG_GROUP}`),
+  ];
 }

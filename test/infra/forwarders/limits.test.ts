@@ -6,6 +6,7 @@ import { APPLICATION_ERROR_PATTERN } from '../../../lib/forwarders/filter-patter
 import { ForwarderSubscription } from '../../../lib/forwarders/forwarder-subscriptions';
 import { MAX_LAMBDA_ENVIRONMENT_BYTES, environmentSizeProblems } from '../../../lib/forwarders/log-forwarder';
 import { RetryQueues } from '../../../lib/forwarders/retry-queues';
+import { LogWiringStack } from '../../../lib/stacks/log-wiring-stack';
 import { TEST_SECRETS, buildEnvironment, testApp } from '../../support/app';
 
 /** The AWS limits the forwarders' wiring could breach, checked at synth rather than found at deploy time. */
@@ -23,8 +24,10 @@ const GROUP: PlannedLogGroup = {
   sentryErrorLinesOnly: true,
 };
 
+/** A wiring stack as the environment builds them: the stack itself enforces the per-group caps. */
 function wiringStack(): Stack {
-  return new Stack(testApp(), 'Wiring', { env: { region: 'ap-northeast-2' } });
+  const { resolved } = buildEnvironment('dev');
+  return new LogWiringStack(testApp(), 'Wiring', { env: { region: 'ap-northeast-2' }, environment: resolved, groups: [GROUP] });
 }
 
 describe('subscription filters per log group', () => {
@@ -32,7 +35,16 @@ describe('subscription filters per log group', () => {
     const stack = wiringStack();
     new ForwarderSubscription(stack, 'Sentry', { destination: 'sentry', environmentName: 'dev', group: GROUP, filterPattern: '' });
     // Two more filters added by other code in the same wiring stack (e.g. an archive export and a stray one).
+    // The archive alone (no forwarder subscription) is checked too: see the next test.
     for (const id of ['Archive', 'Stray']) {
+      new logs.CfnSubscriptionFilter(stack, id, { logGroupName: GROUP.name, destinationArn: 'arn:aws:firehose:ap-northeast-2:111111111111:deliverystream/x', filterPattern: '' });
+    }
+    expect(stack.node.validate()).toEqual([`log group ${GROUP.name} has 3 subscription filters; CloudWatch allows 2`]);
+  });
+
+  test('the cap holds for filters that are not the forwarders\' (archive exports alone)', () => {
+    const stack = wiringStack();
+    for (const id of ['Archive', 'Stray', 'Third']) {
       new logs.CfnSubscriptionFilter(stack, id, { logGroupName: GROUP.name, destinationArn: 'arn:aws:firehose:ap-northeast-2:111111111111:deliverystream/x', filterPattern: '' });
     }
     expect(stack.node.validate()).toEqual([`log group ${GROUP.name} has 3 subscription filters; CloudWatch allows 2`]);
