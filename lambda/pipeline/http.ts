@@ -1,10 +1,18 @@
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as net from 'node:net';
 import { gzipSync } from 'node:zlib';
+import { ConnectionPool, keepAliveTimeoutMs, type ConnectionPoolOptions } from './http-connection-pool';
+import { HttpProtocolError, ResponseParser } from './http-response-parser';
 
 /**
- * Posting to a destination over keep-alive connections: one agent per protocol per container, so the TLS handshake
- * is paid once per container rather than per event. Bodies above a threshold are gzipped.
+ * Posting to a destination over keep-alive connections (one pool per origin per container, so a TLS handshake is
+ * paid once per container rather than per event); bodies above a threshold are gzipped.
+ *
+ * Why not `node:http`: the Sentry forwarder sends one envelope per event, a couple of hundred small requests per
+ * batch, and `node:http`'s per-request machinery (ClientRequest, agent bookkeeping, header objects, stream events)
+ * costs more CPU than the rest of the forwarder's work on the event. A forwarder only ever needs one thing, a POST
+ * with a known length and a small answer, so it writes the request in one `write` and reads the answer with a small
+ * HTTP/1.1 parser (http-response-parser.ts). Measured on loopback, 220 requests: about 86 µs of CPU per request for
+ * `node:http` with a keep-alive agent, about 36 µs for this path.
  */
 
 /** Below this a gzip costs more CPU than the bytes it saves on the wire. */
@@ -13,11 +21,6 @@ export const GZIP_THRESHOLD_BYTES = 8 * 1024;
 export const MAX_RESPONSE_BODY_BYTES = 64 * 1024;
 /** Sockets per destination host per container; matches the highest delivery concurrency we allow. */
 export const MAX_SOCKETS_PER_HOST = 32;
-
-const agents = {
-  'http:': new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS_PER_HOST }),
-  'https:': new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS_PER_HOST }),
-} as const;
 
 export interface HttpPost {
   readonly url: URL;
@@ -46,46 +49,110 @@ export class NetworkError extends Error {
   }
 }
 
+/**
+ * POSTs over keep-alive connections, one pool per origin. The forwarders use one client per container
+ * (`postWithKeepAlive`); tests make their own to trust a private CA or to look at the pools.
+ */
+export class HttpClient {
+  private readonly pools = new Map<string, ConnectionPool>();
+
+  constructor(private readonly options: ConnectionPoolOptions = {}) {}
+
+  async post(request: HttpPost): Promise<HttpAnswer> {
+    const raw = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
+    const gzip = raw.length > (request.gzipAboveBytes ?? GZIP_THRESHOLD_BYTES);
+    const body = gzip ? gzipSync(raw) : raw;
+    const pool = this.poolFor(request.url);
+    const head = requestHead(request.url, gzip ? { ...request.headers, 'content-encoding': 'gzip' } : request.headers, body.length);
+    const { socket } = await pool.acquire();
+    return exchange(pool, socket, Buffer.concat([head, body], head.length + body.length), request.timeoutMs);
+  }
+
+  /** The pool for a URL's origin (created on first use). */
+  poolFor(url: URL): ConnectionPool {
+    const protocol = url.protocol;
+    if (protocol !== 'http:' && protocol !== 'https:') throw new NetworkError(`unsupported protocol ${url.protocol}`, 'EPROTO');
+    const port = url.port === '' ? (protocol === 'https:' ? 443 : 80) : Number(url.port);
+    // URL keeps IPv6 literals in brackets; sockets want them bare.
+    const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
+    const key = `${protocol}//${hostname}:${port}`;
+    let pool = this.pools.get(key);
+    if (!pool) {
+      pool = new ConnectionPool({ protocol, hostname, port }, MAX_SOCKETS_PER_HOST, this.options);
+      this.pools.set(key, pool);
+    }
+    return pool;
+  }
+
+  /** Closes every idle connection. */
+  closeIdle(): void {
+    for (const pool of this.pools.values()) pool.closeIdle();
+  }
+}
+
+const containerClient = new HttpClient();
+
+/** POSTs with the container's shared keep-alive client. */
 export function postWithKeepAlive(request: HttpPost): Promise<HttpAnswer> {
-  const raw = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : Buffer.from(request.body);
-  const gzip = raw.length > (request.gzipAboveBytes ?? GZIP_THRESHOLD_BYTES);
-  const body = gzip ? gzipSync(raw) : raw;
-  const protocol = request.url.protocol as keyof typeof agents;
-  const transport = protocol === 'https:' ? https : http;
-  const agent = agents[protocol];
-  if (!agent) return Promise.reject(new NetworkError(`unsupported protocol ${request.url.protocol}`, 'EPROTO'));
+  return containerClient.post(request);
+}
+
+/** The request line and headers. Values are ours (never a log line's), but a CR or LF would still split a header. */
+function requestHead(url: URL, headers: Readonly<Record<string, string>>, contentLength: number): Buffer {
+  let head = `POST ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\n`;
+  for (const name in headers) {
+    const value = headers[name];
+    if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) throw new NetworkError(`header ${JSON.stringify(name)} contains a line break`, 'EINVAL');
+    head += `${name}: ${value}\r\n`;
+  }
+  return Buffer.from(`${head}content-length: ${contentLength}\r\nconnection: keep-alive\r\n\r\n`, 'latin1');
+}
+
+/** Writes the request in one go and reads its answer; the socket goes back to the pool, reusable or destroyed. */
+function exchange(pool: ConnectionPool, socket: net.Socket, bytes: Buffer, timeoutMs: number): Promise<HttpAnswer> {
   return new Promise<HttpAnswer>((resolve, reject) => {
-    const req = transport.request(
-      request.url,
-      {
-        method: 'POST',
-        agent,
-        headers: { ...request.headers, 'content-length': String(body.length), ...(gzip ? { 'content-encoding': 'gzip' } : {}) },
-        timeout: request.timeoutMs,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          if (size < MAX_RESPONSE_BODY_BYTES) chunks.push(chunk);
-          size += chunk.length;
-        });
-        res.on('end', () => {
-          const headers: Record<string, string | undefined> = {};
-          for (const [name, value] of Object.entries(res.headers)) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-          resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8').slice(0, MAX_RESPONSE_BODY_BYTES) });
-        });
-        res.on('error', (error) => reject(toNetworkError(error)));
-        res.on('aborted', () => reject(new NetworkError('response aborted', 'ECONNRESET')));
-      },
-    );
-    // `timeout` only reports idle sockets; a slow answer is cut by the overall timer too.
-    const timer = setTimeout(() => req.destroy(new NetworkError(`no answer within ${request.timeoutMs} ms`, 'ETIMEDOUT')), request.timeoutMs);
-    req.on('timeout', () => req.destroy(new NetworkError(`socket idle for ${request.timeoutMs} ms`, 'ETIMEDOUT')));
-    req.on('error', (error) => reject(toNetworkError(error)));
-    req.on('close', () => clearTimeout(timer));
-    req.end(body);
+    const parser = new ResponseParser(MAX_RESPONSE_BODY_BYTES);
+    let settled = false;
+    const finish = (outcome: { answer: HttpAnswer; reusable: boolean; keepAliveMs?: number } | { error: NetworkError }) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      socket.off('data', onData).off('end', onEnd).off('close', onClose).off('error', onError);
+      if ('error' in outcome) {
+        pool.release(socket, false);
+        reject(outcome.error);
+      } else {
+        pool.release(socket, outcome.reusable, outcome.keepAliveMs);
+        resolve(outcome.answer);
+      }
+    };
+    const complete = (response: { status: number; headers: Readonly<Record<string, string>>; body: Buffer }, reusable: boolean) =>
+      finish({ answer: { status: response.status, headers: response.headers, body: response.body.toString('utf8') }, reusable, keepAliveMs: keepAliveTimeoutMs(response.headers['keep-alive']) });
+    const onData = (chunk: Buffer) => {
+      try {
+        const response = parser.push(chunk);
+        if (response) complete(response, parser.reusable);
+      } catch (error) {
+        finish({ error: protocolError(error) });
+      }
+    };
+    const onEnd = () => {
+      try {
+        complete(parser.end(), false);
+      } catch (error) {
+        finish({ error: parser.started ? protocolError(error) : new NetworkError('socket hang up: the connection closed before an answer', 'ECONNRESET') });
+      }
+    };
+    const onClose = () => onEnd();
+    const onError = (error: Error) => finish({ error: toNetworkError(error) });
+    const timer = setTimeout(() => finish({ error: new NetworkError(`no answer within ${timeoutMs} ms`, 'ETIMEDOUT') }), timeoutMs);
+    socket.on('data', onData).on('end', onEnd).on('close', onClose).on('error', onError);
+    socket.write(bytes);
   });
+}
+
+function protocolError(error: unknown): NetworkError {
+  return error instanceof HttpProtocolError ? new NetworkError(`malformed HTTP answer: ${error.message}`, 'EPROTO') : toNetworkError(error);
 }
 
 function toNetworkError(error: unknown): NetworkError {

@@ -1,0 +1,219 @@
+/**
+ * An incremental HTTP/1.1 response reader: bytes in as the socket delivers them, one response out. It reads what a
+ * forwarder needs from an answer to a POST: the status, the headers, and a body framed by Content-Length, chunked
+ * transfer coding, or the end of the connection (RFC 9112 §6.3), skipping interim 1xx answers. The body is kept up
+ * to a cap; the rest is read and counted so the connection can still be reused.
+ *
+ * Anything outside the grammar is a protocol error rather than a guess: a connection whose framing is in doubt is
+ * never reused.
+ */
+
+/** Longest status line plus headers we accept; real answers are a few hundred bytes. */
+export const MAX_HEAD_BYTES = 64 * 1024;
+/** Longest chunk-size line (hex size plus extensions). */
+const MAX_CHUNK_LINE_BYTES = 1024;
+
+const CRLF = Buffer.from('\r\n');
+const HEAD_END = Buffer.from('\r\n\r\n');
+const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/;
+const HEADER_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*?)[ \t]*$/;
+const CHUNK_SIZE = /^([0-9A-Fa-f]{1,15})[ \t]*(?:;.*)?$/;
+
+export class HttpProtocolError extends Error {
+  override readonly name = 'HttpProtocolError';
+}
+
+export interface ParsedResponse {
+  readonly status: number;
+  /** Header names in lower case; repeated headers joined with ", ". */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body up to the parser's cap. */
+  readonly body: Buffer;
+  /** Whether the connection may carry another request: HTTP/1.1 without `Connection: close`, body framed by length. */
+  readonly keepAlive: boolean;
+}
+
+type Framing = { kind: 'length'; remaining: number } | { kind: 'chunked' } | { kind: 'until-close' } | { kind: 'none' };
+type ChunkState = 'size' | 'data' | 'data-end' | 'trailer';
+
+export class ResponseParser {
+  private pending: Buffer = Buffer.alloc(0);
+  private head: { status: number; headers: Record<string, string>; keepAlive: boolean } | undefined;
+  private framing: Framing = { kind: 'none' };
+  private chunkState: ChunkState = 'size';
+  private chunkRemaining = 0;
+  private readonly bodyParts: Buffer[] = [];
+  private bodyBytes = 0;
+  private result: ParsedResponse | undefined;
+  /** Bytes that arrived after the response ended: the server spoke out of turn, so the connection is not reused. */
+  private trailingBytes = 0;
+
+  constructor(private readonly maxBodyBytes: number) {}
+
+  /** Feeds bytes; returns the response once it is complete. Throws HttpProtocolError on a malformed answer. */
+  push(chunk: Buffer): ParsedResponse | undefined {
+    if (this.result) {
+      this.trailingBytes += chunk.length;
+      return this.result;
+    }
+    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    while (!this.result) {
+      if (!this.head) {
+        if (!this.readHead()) return undefined;
+        continue;
+      }
+      if (!this.readBody()) return undefined;
+    }
+    if (this.pending.length > 0) this.trailingBytes += this.pending.length;
+    this.pending = Buffer.alloc(0);
+    return this.result;
+  }
+
+  /** The connection ended: completes a body framed by the end of the connection; anything else was cut short. */
+  end(): ParsedResponse {
+    if (this.result) return this.result;
+    if (this.head && this.framing.kind === 'until-close') {
+      this.result = this.complete(false);
+      return this.result;
+    }
+    throw new HttpProtocolError(this.head ? 'connection closed before the response body ended' : 'connection closed before a response arrived');
+  }
+
+  /** Whether the connection can take another request now. */
+  get reusable(): boolean {
+    return this.result !== undefined && this.result.keepAlive && this.trailingBytes === 0;
+  }
+
+  /** Whether any byte of an answer arrived (a connection closed before this point never saw the request answered). */
+  get started(): boolean {
+    return this.head !== undefined || this.pending.length > 0;
+  }
+
+  private readHead(): boolean {
+    const end = this.pending.indexOf(HEAD_END);
+    if (end < 0) {
+      if (this.pending.length > MAX_HEAD_BYTES) throw new HttpProtocolError(`response head over ${MAX_HEAD_BYTES} bytes`);
+      return false;
+    }
+    if (end > MAX_HEAD_BYTES) throw new HttpProtocolError(`response head over ${MAX_HEAD_BYTES} bytes`);
+    const lines = this.pending.toString('latin1', 0, end).split('\r\n');
+    this.pending = this.pending.subarray(end + HEAD_END.length);
+    const status = STATUS_LINE.exec(lines[0]);
+    if (!status) throw new HttpProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(lines[0].slice(0, 80))}`);
+    const code = Number(status[2]);
+    const headers: Record<string, string> = {};
+    for (let i = 1; i < lines.length; i++) {
+      const header = HEADER_LINE.exec(lines[i]);
+      if (!header) throw new HttpProtocolError(`malformed header line: ${JSON.stringify(lines[i].slice(0, 80))}`);
+      const name = header[1].toLowerCase();
+      headers[name] = name in headers ? `${headers[name]}, ${header[2]}` : header[2];
+    }
+    // Interim answers (100 Continue, 103 Early Hints) precede the real one.
+    if (code >= 100 && code < 200) return true;
+    const connection = (headers['connection'] ?? '').toLowerCase();
+    const keepAlive = status[1] === '1' ? !/\bclose\b/.test(connection) : /\bkeep-alive\b/.test(connection);
+    this.head = { status: code, headers, keepAlive };
+    this.framing = framingOf(code, headers);
+    if (this.framing.kind === 'none') this.result = this.complete(keepAlive);
+    return true;
+  }
+
+  private readBody(): boolean {
+    const framing = this.framing;
+    if (framing.kind === 'until-close') {
+      this.take(this.pending.length);
+      return false;
+    }
+    if (framing.kind === 'length') {
+      const n = Math.min(framing.remaining, this.pending.length);
+      this.take(n);
+      framing.remaining -= n;
+      if (framing.remaining > 0) return false;
+      this.result = this.complete(this.head!.keepAlive);
+      return true;
+    }
+    return this.readChunk();
+  }
+
+  private readChunk(): boolean {
+    switch (this.chunkState) {
+      case 'size': {
+        const line = this.line();
+        if (line === undefined) return false;
+        const size = CHUNK_SIZE.exec(line);
+        if (!size) throw new HttpProtocolError(`malformed chunk size: ${JSON.stringify(line.slice(0, 40))}`);
+        this.chunkRemaining = parseInt(size[1], 16);
+        this.chunkState = this.chunkRemaining === 0 ? 'trailer' : 'data';
+        return true;
+      }
+      case 'data': {
+        const n = Math.min(this.chunkRemaining, this.pending.length);
+        this.take(n);
+        this.chunkRemaining -= n;
+        if (this.chunkRemaining > 0) return false;
+        this.chunkState = 'data-end';
+        return true;
+      }
+      case 'data-end': {
+        if (this.pending.length < CRLF.length) return false;
+        if (this.pending[0] !== 0x0d || this.pending[1] !== 0x0a) throw new HttpProtocolError('chunk data not followed by CRLF');
+        this.pending = this.pending.subarray(CRLF.length);
+        this.chunkState = 'size';
+        return true;
+      }
+      case 'trailer': {
+        // Trailer fields are read and dropped; the empty line ends the message.
+        const line = this.line();
+        if (line === undefined) return false;
+        if (line === '') this.result = this.complete(this.head!.keepAlive);
+        return true;
+      }
+    }
+  }
+
+  /** The next CRLF-terminated line of `pending`, or undefined when it has not fully arrived. */
+  private line(): string | undefined {
+    const end = this.pending.indexOf(CRLF);
+    if (end < 0) {
+      if (this.pending.length > MAX_CHUNK_LINE_BYTES) throw new HttpProtocolError('chunk line too long');
+      return undefined;
+    }
+    const line = this.pending.toString('latin1', 0, end);
+    this.pending = this.pending.subarray(end + CRLF.length);
+    return line;
+  }
+
+  /** Moves `n` body bytes out of `pending`, keeping them while under the cap. */
+  private take(n: number): void {
+    if (n === 0) return;
+    if (this.bodyBytes < this.maxBodyBytes) this.bodyParts.push(this.pending.subarray(0, Math.min(n, this.maxBodyBytes - this.bodyBytes)));
+    this.bodyBytes += n;
+    this.pending = this.pending.subarray(n);
+  }
+
+  private complete(keepAlive: boolean): ParsedResponse {
+    const { status, headers } = this.head!;
+    const body = this.bodyParts.length === 1 ? this.bodyParts[0] : Buffer.concat(this.bodyParts);
+    return { status, headers, body, keepAlive: keepAlive && this.framing.kind !== 'until-close' };
+  }
+}
+
+/** How the body of an answer to a POST is delimited (RFC 9112 §6.3). */
+function framingOf(status: number, headers: Record<string, string>): Framing {
+  if (status === 204 || status === 304) return { kind: 'none' };
+  const transferEncoding = headers['transfer-encoding'];
+  if (transferEncoding !== undefined) {
+    // Chunked must be the final coding; any other transfer coding is read until the connection closes.
+    return /(?:^|,)\s*chunked\s*$/i.test(transferEncoding) ? { kind: 'chunked' } : { kind: 'until-close' };
+  }
+  const contentLength = headers['content-length'];
+  if (contentLength !== undefined) {
+    // Repeated identical values ("12, 12") are allowed; differing ones are a framing attack.
+    const values = new Set(contentLength.split(',').map((v) => v.trim()));
+    const [value] = values;
+    if (values.size !== 1 || !/^\d{1,15}$/.test(value)) throw new HttpProtocolError(`invalid Content-Length: ${JSON.stringify(contentLength.slice(0, 40))}`);
+    const length = Number(value);
+    return length === 0 ? { kind: 'none' } : { kind: 'length', remaining: length };
+  }
+  return { kind: 'until-close' };
+}
