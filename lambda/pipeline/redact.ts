@@ -15,9 +15,15 @@ import type { JsonObject, JsonValue } from './types';
 
 export const REDACTED = '[REDACTED]';
 const marker = (kind: string) => `[REDACTED:${kind}]`;
+const SECRET_MARKER = marker('secret');
+const CARD_MARKER = marker('card');
+/** The smallest 13-digit number: no shorter number can be a card number. */
+const SMALLEST_CARD_NUMBER = 1e12;
 
 /** No secret any rule knows is shorter than this (`a@b.io`); shorter strings skip the rules. */
 const MIN_SECRET_CHARS = 6;
+/** Distinct short strings whose redaction is remembered per container. */
+const SHORT_TEXT_MEMO_ENTRIES = 4096;
 /** JSON keys at least this long are run through the text rules (the shortest key format we know is 20 characters). */
 const KEY_WORTH_REDACTING_CHARS = 20;
 
@@ -169,7 +175,7 @@ function redactSecretFields(text: string): string {
     SECRET_WORD.lastIndex = keyStart + whole.length;
     if (!isSecretKey(key) || value.startsWith('[REDACTED')) continue;
     const quote = openingQuote(value) ?? (keyQuote === '"' || keyQuote === '\\"' ? keyQuote : '');
-    out += `${text.slice(copiedUpTo, keyStart)}${key}${keyQuote}${separator}${quote}${marker('secret')}${quote}`;
+    out += `${text.slice(copiedUpTo, keyStart)}${key}${keyQuote}${separator}${quote}${SECRET_MARKER}${quote}`;
     copiedUpTo = valueEnd(text, keyStart + whole.length, value);
     SECRET_WORD.lastIndex = copiedUpTo;
   }
@@ -254,7 +260,7 @@ function redactAwsSecretKeys(text: string): string {
 function redactCardPrefix(run: string): string {
   for (let end = run.length; end >= 13; end--) {
     if (end < run.length && run[end] !== ' ' && run[end] !== '-') continue;
-    if (looksLikeCardNumber(run.slice(0, end).replace(/[ -]/g, ''))) return marker('card') + run.slice(end);
+    if (looksLikeCardNumber(run.slice(0, end).replace(/[ -]/g, ''))) return CARD_MARKER + run.slice(end);
   }
   return run;
 }
@@ -281,18 +287,23 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     regexRule('custom', new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`), () => marker('custom')),
   );
 
-  const text = (value: string): string => {
-    if (value.length < MIN_SECRET_CHARS) return value;
+  const rulesOn = (value: string): string => {
     let out = value;
     if (value.length >= AWS_SECRET_KEY_LENGTH || ANY_RULE_MAY_MATCH.test(value)) for (const rule of TEXT_RULES) out = rule.apply(out);
     for (const rule of extra) out = rule.apply(out);
     return out;
   };
+  // Short strings (models, roles, providers, services, levels) repeat on every line: their answer is remembered.
+  const shortText = boundedMemo(rulesOn, SHORT_TEXT_MEMO_ENTRIES);
+  const text = (value: string): string => {
+    if (value.length < MIN_SECRET_CHARS) return value;
+    return value.length < AWS_SECRET_KEY_LENGTH ? shortText(value) : rulesOn(value);
+  };
 
   /** Copy-on-write: an untouched subtree comes back as the same reference, so callers can tell nothing changed. */
   const walk = (value: JsonValue): JsonValue => {
     if (typeof value === 'string') return text(value);
-    if (typeof value === 'number') return Number.isSafeInteger(value) && value > 0 && looksLikeCardNumber(String(value)) ? marker('card') : value;
+    if (typeof value === 'number') return value >= SMALLEST_CARD_NUMBER && Number.isSafeInteger(value) && looksLikeCardNumber(String(value)) ? CARD_MARKER : value;
     if (value === null || typeof value !== 'object') return value;
     if (Array.isArray(value)) {
       const items = value.map(walk);
@@ -303,7 +314,7 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     for (let index = 0; index < keys.length; index++) {
       const key = keys[index];
       const child = value[key];
-      const next = isSecretKey(key) && child !== null && child !== '' && child !== marker('secret') ? marker('secret') : walk(child);
+      const next = isSecretKey(key) && child !== null && child !== '' && child !== SECRET_MARKER ? SECRET_MARKER : walk(child);
       // Keys are data too (maps keyed by e-mail address or token); only long or addressed ones can hold a secret.
       const nextKey = key.length >= KEY_WORTH_REDACTING_CHARS || key.includes('@') ? text(key) : key;
       if (next === child && nextKey === key) {

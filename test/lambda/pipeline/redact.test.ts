@@ -122,6 +122,23 @@ describe('redaction of JSON objects', () => {
     });
   });
 
+  test('numbers: a 13-digit Luhn-valid card is redacted, counts and 12-digit ids are not', () => {
+    expect(redactor.json({ amex: 378282246310005, diners: 3056930009020004, visa13: 4222222222222, id: 123456789012, tokens: 4096, negative: -4111111111111111 })).toEqual({
+      amex: '[REDACTED:card]',
+      diners: '[REDACTED:card]',
+      visa13: '[REDACTED:card]',
+      id: 123456789012,
+      tokens: 4096,
+      negative: -4111111111111111,
+    });
+  });
+
+  test('a short string is redacted the same on every read (its answer is remembered per redactor)', () => {
+    const fresh = createRedactor({ extraPatterns: [/CUST-\d{4}/g] });
+    for (let i = 0; i < 3; i++) expect(fresh.value(['bob@acme.io', 'CUST-1234', 'gpt-4o'])).toEqual(['[REDACTED:email]', '[REDACTED:custom]', 'gpt-4o']);
+    expect(redactor.text('CUST-1234')).toBe('CUST-1234');
+  });
+
   test('keeps a __proto__ key as data', () => {
     const parsed = JSON.parse('{"__proto__": {"password": "x"}, "a": 1}');
     const out = redactor.json(parsed);
