@@ -26,10 +26,13 @@ const REQUEST_ID = /(?:RequestId:\s*|^\d{4}-\d\d-\d\dT\S+\s+)([0-9a-f]{8}-[0-9a-
 const JAVA_THREAD_DEATH = /^Exception in thread "[^"]*"\s+(\S.*)$/m;
 const LEADING_TIMESTAMP = /^(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d))/;
 const LOGFMT_LEVEL = /(?:^|\s)(?:level|lvl|severity)=["']?([A-Za-z]+)/;
-const LEVEL_WORDS: Readonly<Record<string, LevelVerdict>> = {
-  ERROR: 'error', ERR: 'error', SEVERE: 'error', FATAL: 'fatal', CRITICAL: 'fatal', CRIT: 'fatal', PANIC: 'fatal', EMERG: 'fatal', ALERT: 'fatal',
-  WARN: 'below-error', WARNING: 'below-error', INFO: 'below-error', DEBUG: 'below-error', TRACE: 'below-error', NOTICE: 'below-error',
-};
+/** A Map, not an object literal: a word of a log line must never find `constructor` or `__proto__`. */
+const LEVEL_WORDS: ReadonlyMap<string, LevelVerdict> = new Map(
+  Object.entries({
+    ERROR: 'error', ERR: 'error', SEVERE: 'error', FATAL: 'fatal', CRITICAL: 'fatal', CRIT: 'fatal', PANIC: 'fatal', EMERG: 'fatal', ALERT: 'fatal',
+    WARN: 'below-error', WARNING: 'below-error', INFO: 'below-error', DEBUG: 'below-error', TRACE: 'below-error', NOTICE: 'below-error',
+  } satisfies Record<string, LevelVerdict>),
+);
 /** A level word further into the line than this is prose, not a level. */
 const LEVEL_WORD_POSITIONS = 6;
 
@@ -144,7 +147,7 @@ export function levelOfText(firstLine: string): LevelVerdict {
   const words = firstLine.split(/\s+/, LEVEL_WORD_POSITIONS);
   for (const word of words) {
     const bare = word.replace(/^[[(<{|]+|[\])>}|:,-]+$/g, '');
-    const verdict = LEVEL_WORDS[bare] ?? LEVEL_WORDS[/^([A-Z]+):/.exec(word)?.[1] ?? ''];
+    const verdict = LEVEL_WORDS.get(bare) ?? LEVEL_WORDS.get(/^([A-Z]+):/.exec(word)?.[1] ?? '');
     if (verdict) return verdict;
   }
   const logfmt = LOGFMT_LEVEL.exec(firstLine);

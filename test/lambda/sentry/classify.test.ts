@@ -35,6 +35,13 @@ describe('classify: lines that are not errors', () => {
   });
 });
 
+describe('classify: level words are looked up as data', () => {
+  // Object.prototype's members (constructor, toString, __proto__) once read as level words: these lines became errors.
+  test.each(['toString failed for order 42', 'request constructor rejected', '[__proto__] whatever', '{"level":"constructor","msg":"x"}', '{"level":"__proto__","msg":"x"}'])('%s', (message) => {
+    expect(classify(sourceEvent(message))).toBeUndefined();
+  });
+});
+
 describe('classify: details', () => {
   test('frames are oldest first with file, line and column', () => {
     const fixture = ERROR_FIXTURES.find((f) => f.name === 'plain V8 trace')!;
