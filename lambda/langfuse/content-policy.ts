@@ -8,7 +8,7 @@
  * The redaction itself happens on the call before it is mapped (`redact-call.ts`), in the pipeline's redact stage;
  * this filter only serialises, hashes and caps what that stage lets through.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 export const CONTENT_POLICIES = ['full', 'redacted', 'hash', 'none'] as const;
 export type ContentPolicy = (typeof CONTENT_POLICIES)[number];
@@ -46,7 +46,7 @@ export function contentFilter(policy: ContentPolicy): ContentFilter {
       if (value === undefined || value === null || policy === 'none') return undefined;
       const serialised = serialise(value);
       if (serialised === undefined) return undefined;
-      if (policy === 'hash') return `sha256:${createHash('sha256').update(serialised).digest('hex')}`;
+      if (policy === 'hash') return `sha256:${hash('sha256', serialised, 'hex')}`;
       return truncate(serialised);
     },
   };

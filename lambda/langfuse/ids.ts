@@ -3,7 +3,7 @@
  * a second trace): the trace id is the log's own, normalised to 32 lower-case hex, or derived from the request or
  * event; the span id is derived from log group + stream + CloudWatch event id, which is unique per event.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 const HEX32 = /^[0-9a-f]{32}$/;
 /** AWS X-Ray: `1-5759e988-bd862e3fe1be46a994272793`, optionally inside `Root=…;Parent=…;Sampled=1` (lower-cased). */
@@ -15,25 +15,27 @@ const ALL_ZERO = /^0+$/;
 /** The 32-hex form of a trace id written as hex, 0x-hex, UUID, X-Ray or traceparent; undefined for anything else. */
 export function normaliseTraceId(raw: string): string | undefined {
   const value = raw.trim().toLowerCase();
-  const candidates = [
-    value.startsWith('0x') ? value.slice(2) : value,
-    value.replace(/-/g, ''),
-    TRACEPARENT.exec(value)?.[1],
-    ((m) => (m ? m[1]! + m[2]! : undefined))(XRAY.exec(value)),
-  ];
-  for (const candidate of candidates) {
-    if (candidate !== undefined && HEX32.test(candidate) && !ALL_ZERO.test(candidate)) return candidate;
-  }
-  return undefined;
+  // The readings in order of precedence; each is tried only if the ones before it gave no id.
+  return (
+    validTraceId(value.startsWith('0x') ? value.slice(2) : value) ??
+    validTraceId(value.replace(/-/g, '')) ??
+    validTraceId(TRACEPARENT.exec(value)?.[1]) ??
+    validTraceId(xrayTraceId(value))
+  );
 }
 
-function sha256Hex(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+function xrayTraceId(value: string): string | undefined {
+  const match = XRAY.exec(value);
+  return match ? match[1]! + match[2]! : undefined;
+}
+
+function validTraceId(candidate: string | undefined): string | undefined {
+  return candidate !== undefined && HEX32.test(candidate) && !ALL_ZERO.test(candidate) ? candidate : undefined;
 }
 
 /** A valid id of `length` hex characters derived from `seed` (never all zeros, which OTLP treats as invalid). */
 function derivedId(seed: string, length: 32 | 16): string {
-  const id = sha256Hex(seed).slice(0, length);
+  const id = hash('sha256', seed, 'hex').slice(0, length);
   return ALL_ZERO.test(id) ? `${id.slice(0, -1)}1` : id;
 }
 

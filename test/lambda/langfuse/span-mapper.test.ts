@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { LLM_PRICES } from '../../../lib/config/llm-prices';
 import { contentFilter, MAX_CONTENT_CHARS, TRUNCATION_MARKER, type ContentPolicy } from '../../../lambda/langfuse/content-policy';
 import { parseLlmCall } from '../../../lambda/langfuse/formats';
@@ -147,6 +148,15 @@ describe('ids', () => {
     const a = traceIdFor('checkout-2026-11-21-0042', undefined, event);
     expect(a).toMatch(/^[0-9a-f]{32}$/);
     expect(traceIdFor('checkout-2026-11-21-0042', undefined, { ...event, id: '2' })).toBe(a);
+  });
+
+  test('derived ids are the leading hex of SHA-256 over a tagged seed, as parked spans from earlier versions have them', () => {
+    const sha256 = (seed: string) => createHash('sha256').update(seed).digest('hex');
+    const event = { logGroup: '/aws/ecs/chat/llm', logStream: 's', id: '42' };
+    expect(spanIdFor(event)).toBe(sha256('span:/aws/ecs/chat/llm\ns\n42').slice(0, 16));
+    expect(traceIdFor(undefined, undefined, event)).toBe(sha256('event:/aws/ecs/chat/llm\ns\n42').slice(0, 32));
+    expect(traceIdFor(undefined, 'req-42', event)).toBe(sha256('request:req-42').slice(0, 32));
+    expect(traceIdFor('checkout-0042', 'req-42', event)).toBe(sha256('trace:checkout-0042').slice(0, 32));
   });
 
   test('span ids come from log group + stream + event id', () => {
