@@ -14,9 +14,9 @@ import { epochMsToNs, msToNs } from './formats/fields';
 import { traceIdFor } from './ids';
 import type { LlmCall } from './llm-call';
 import { exportSpans, type ExporterOptions } from './otlp-exporter';
-import { isLangfusePayload, payloadId, spanBytes, toPayload, type LangfusePayload } from './payload';
+import { isLangfusePayload, payloadId, spanBytes, type LangfusePayload } from './payload';
 import { redactCall } from './redact-call';
-import { mapCallToSpan, type SourceCoordinates } from './span-mapper';
+import { mapCallToPayload, type SourceCoordinates } from './span-mapper';
 
 export const LANGFUSE_DESTINATION_NAME = 'langfuse';
 export const LLM_CALLS_METRIC = 'LlmCallsDetected';
@@ -65,11 +65,11 @@ export function createLangfuseDestination(options: LangfuseDestinationOptions): 
       // Ids come from the raw call: they are hashes or normalised hex, and redacting first could merge traces.
       const mapping = { prices: options.prices, content: options.content, traceId: traceIdFor(call.traceId, call.requestId, source) };
       const redacted = redactCall(call, options.content.policy, redactor);
-      let payload = toPayload(mapCallToSpan(redacted, source, context, mapping));
+      let payload = mapCallToPayload(redacted, source, context, mapping);
       if (spanBytes(payload) > MAX_SPAN_BYTES) {
         // Prompt and response are what make a span this large; without them it fits any export.
         const content = withoutContent(options.content, `span over ${MAX_SPAN_BYTES} bytes`);
-        payload = toPayload(mapCallToSpan(redacted, source, context, { ...mapping, content }));
+        payload = mapCallToPayload(redacted, source, context, { ...mapping, content });
       }
       return payload;
     },

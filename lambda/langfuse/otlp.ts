@@ -22,15 +22,24 @@ export const SPAN_KIND_CLIENT = 3;
 /** Status codes (`Status.StatusCode` enum). */
 export const STATUS_CODE = { unset: 0, ok: 1, error: 2 } as const;
 
-export interface OtlpSpan {
+/** A span's fields before its attributes, in the order OTLP/JSON writes them. */
+export interface OtlpSpanHead {
   readonly traceId: string;
   readonly spanId: string;
   readonly name: string;
   readonly kind: number;
   readonly startTimeUnixNano: string;
   readonly endTimeUnixNano: string;
+}
+
+export interface OtlpStatus {
+  readonly code: number;
+  readonly message?: string;
+}
+
+export interface OtlpSpan extends OtlpSpanHead {
   readonly attributes: readonly OtlpKeyValue[];
-  readonly status: { readonly code: number; readonly message?: string };
+  readonly status: OtlpStatus;
 }
 
 export interface OtlpScopeSpans {
@@ -47,12 +56,47 @@ export interface OtlpExportRequest {
   readonly resourceSpans: readonly OtlpResourceSpans[];
 }
 
-export function stringAttribute(key: string, value: string): OtlpKeyValue {
-  return { key, value: { stringValue: value } };
+/**
+ * What the span mapper writes one span into: its attributes in order, then the span itself. The mapping is written
+ * once against this; `OtlpSpanBuilder` gives the typed object (tests read it), the JSON writer (`otlp-span-json.ts`)
+ * gives the text that is sent, and tests hold the two to the same JSON.
+ */
+export interface OtlpSpanSink<Span> {
+  stringAttribute(key: string, value: string): void;
+  /** The same, for a value that recurs from span to span (environment, model, log stream): a writer may keep it. */
+  recurringStringAttribute(key: string, value: string): void;
+  stringArrayAttribute(key: string, values: readonly string[]): void;
+  span(head: OtlpSpanHead, status: OtlpStatus): Span;
 }
 
-export function stringArrayAttribute(key: string, values: readonly string[]): OtlpKeyValue {
-  return { key, value: { arrayValue: { values: values.map((stringValue) => ({ stringValue })) } } };
+/** The span as a typed object, fields in the order JSON.stringify will write them. */
+export class OtlpSpanBuilder implements OtlpSpanSink<OtlpSpan> {
+  readonly #attributes: OtlpKeyValue[] = [];
+
+  stringAttribute(key: string, value: string): void {
+    this.#attributes.push({ key, value: { stringValue: value } });
+  }
+
+  recurringStringAttribute(key: string, value: string): void {
+    this.stringAttribute(key, value);
+  }
+
+  stringArrayAttribute(key: string, values: readonly string[]): void {
+    this.#attributes.push({ key, value: { arrayValue: { values: values.map((stringValue) => ({ stringValue })) } } });
+  }
+
+  span(head: OtlpSpanHead, status: OtlpStatus): OtlpSpan {
+    return {
+      traceId: head.traceId,
+      spanId: head.spanId,
+      name: head.name,
+      kind: head.kind,
+      startTimeUnixNano: head.startTimeUnixNano,
+      endTimeUnixNano: head.endTimeUnixNano,
+      attributes: this.#attributes,
+      status: status.message === undefined ? { code: status.code } : { code: status.code, message: status.message },
+    };
+  }
 }
 
 /** The instrumentation scope every span is sent under. */

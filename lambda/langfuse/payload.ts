@@ -1,9 +1,8 @@
 /**
  * The payload the pipeline carries from `prepare` to `deliver` (and parks in the retry queue as JSON): one span,
- * serialised once, with the resource it belongs to. Serialising at prepare time gives its exact size for chunking,
- * and an export body is then a concatenation of ready strings.
+ * serialised once, with the resource it belongs to. Serialising at redact time gives its exact size for chunking,
+ * and an export body is then a concatenation of ready spans.
  */
-import type { MappedSpan } from './span-mapper';
 
 export interface LangfusePayload {
   /** `service.name` of the span's resource. */
@@ -14,18 +13,20 @@ export interface LangfusePayload {
   readonly spanJson: string;
 }
 
-export function toPayload(mapped: MappedSpan): LangfusePayload {
-  return {
-    serviceName: mapped.serviceName,
-    traceId: mapped.span.traceId,
-    spanId: mapped.span.spanId,
-    spanJson: JSON.stringify(mapped.span),
-  };
-}
+/**
+ * UTF-8 sizes already measured, per payload: the destination measures each span against the span bound, chunking
+ * and the body writer need it again. Kept beside the payload, not in it, so the parked shape does not change.
+ */
+const measuredBytes = new WeakMap<LangfusePayload, number>();
 
 /** Size of the span in the request body. */
 export function spanBytes(payload: LangfusePayload): number {
-  return Buffer.byteLength(payload.spanJson, 'utf8');
+  let bytes = measuredBytes.get(payload);
+  if (bytes === undefined) {
+    bytes = Buffer.byteLength(payload.spanJson, 'utf8');
+    measuredBytes.set(payload, bytes);
+  }
+  return bytes;
 }
 
 /** A payload read back from the retry queue is trusted only if it still has this shape. */

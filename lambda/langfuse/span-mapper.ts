@@ -5,13 +5,15 @@
  */
 import type { LlmPrice } from '../../lib/config/llm-prices';
 import type { ForwarderContext } from '../pipeline/types';
-import type { ContentFilter } from './content-policy';
+import type { ContentFilter, ContentPolicy } from './content-policy';
 import { boundedMemo } from '../pipeline/bounded-memo';
 import { nsToMs } from './formats/fields';
 import { spanIdFor, traceIdFor, type EventCoordinates } from './ids';
 import { OBSERVATION_ATTRIBUTES as OBS, RESERVED_KEY_SEGMENTS, TRACE_ATTRIBUTES as TRACE, type ObservationLevel } from './langfuse-attributes';
 import type { LlmCall } from './llm-call';
-import { SPAN_KIND_CLIENT, STATUS_CODE, stringArrayAttribute, stringAttribute, type OtlpKeyValue, type OtlpSpan } from './otlp';
+import { OtlpSpanBuilder, SPAN_KIND_CLIENT, STATUS_CODE, type OtlpSpan, type OtlpSpanHead, type OtlpSpanSink } from './otlp';
+import { OtlpSpanJsonWriter } from './otlp-span-json';
+import type { LangfusePayload } from './payload';
 import { costDetails, usageDetails } from './usage-and-cost';
 import { serviceOfLogGroup } from '../pipeline/log-group';
 
@@ -44,92 +46,160 @@ export const MAX_STATUS_MESSAGE_CHARS = 1000;
 export const MAX_ENVIRONMENT_LENGTH = 40;
 export const DEFAULT_TRACE_NAME = 'llm-call';
 
+/** The span as a typed object (what tests and readers inspect; `mapCallToPayload` writes the same span as text). */
 export function mapCallToSpan(
   call: LlmCall,
   source: SourceCoordinates,
   context: ForwarderContext,
   options: SpanMappingOptions,
 ): MappedSpan {
-  const serviceName = call.service ?? serviceOfLogGroup(source.logGroup);
-  const attributes: OtlpKeyValue[] = [
-    ...traceAttributes(call, serviceName, source, context),
-    ...observationAttributes(call, source, context, options),
-  ];
-  const statusMessage = call.failed ? statusMessageOf(call) : undefined;
-  const span: OtlpSpan = {
+  const serviceName = spanServiceName(call, source);
+  const span = writeSpan(spanHead(call, source, options), call, serviceName, source, context, options, new OtlpSpanBuilder());
+  return { span, serviceName };
+}
+
+/** The payload that is sent: the span written straight as OTLP/JSON, the same JSON as `mapCallToSpan`'s object. */
+export function mapCallToPayload(
+  call: LlmCall,
+  source: SourceCoordinates,
+  context: ForwarderContext,
+  options: SpanMappingOptions,
+): LangfusePayload {
+  const serviceName = spanServiceName(call, source);
+  const head = spanHead(call, source, options);
+  const spanJson = writeSpan(head, call, serviceName, source, context, options, new OtlpSpanJsonWriter());
+  return { serviceName, traceId: head.traceId, spanId: head.spanId, spanJson };
+}
+
+function spanServiceName(call: LlmCall, source: SourceCoordinates): string {
+  return call.service ?? serviceOfLogGroup(source.logGroup);
+}
+
+function spanHead(call: LlmCall, source: SourceCoordinates, options: SpanMappingOptions): OtlpSpanHead {
+  return {
     traceId: options.traceId ?? traceIdFor(call.traceId, call.requestId, source),
     spanId: spanIdFor(source),
     name: call.operation ?? `${call.provider ?? 'llm'} ${call.model}`,
     kind: SPAN_KIND_CLIENT,
     startTimeUnixNano: call.startNs.toString(),
     endTimeUnixNano: call.endNs.toString(),
-    attributes,
-    status: statusMessage === undefined ? { code: STATUS_CODE.ok } : { code: STATUS_CODE.error, message: statusMessage },
   };
-  return { span, serviceName };
 }
 
-function traceAttributes(
+function writeSpan<Span>(
+  head: OtlpSpanHead,
   call: LlmCall,
   serviceName: string,
   source: SourceCoordinates,
   context: ForwarderContext,
-): OtlpKeyValue[] {
-  const out: OtlpKeyValue[] = [
-    stringAttribute(TRACE.name, call.operation ?? DEFAULT_TRACE_NAME),
-    stringAttribute(TRACE.environment, langfuseEnvironment(call.environment ?? context.environment)),
-  ];
-  if (call.userId !== undefined) out.push(stringAttribute(TRACE.userId, call.userId));
-  if (call.sessionId !== undefined) out.push(stringAttribute(TRACE.sessionId, call.sessionId));
+  options: SpanMappingOptions,
+  sink: OtlpSpanSink<Span>,
+): Span {
+  const statusMessage = call.failed ? statusMessageOf(call) : undefined;
+  traceAttributes(sink, call, serviceName, source, context);
+  observationAttributes(sink, call, statusMessage, source, context, options);
+  return sink.span(head, statusMessage === undefined ? { code: STATUS_CODE.ok } : { code: STATUS_CODE.error, message: statusMessage });
+}
+
+function traceAttributes(
+  sink: OtlpSpanSink<unknown>,
+  call: LlmCall,
+  serviceName: string,
+  source: SourceCoordinates,
+  context: ForwarderContext,
+): void {
+  sink.recurringStringAttribute(TRACE.name, call.operation ?? DEFAULT_TRACE_NAME);
+  sink.recurringStringAttribute(TRACE.environment, langfuseEnvironment(call.environment ?? context.environment));
+  if (call.userId !== undefined) sink.stringAttribute(TRACE.userId, call.userId);
+  if (call.sessionId !== undefined) sink.stringAttribute(TRACE.sessionId, call.sessionId);
   const release = call.release ?? context.release;
-  if (release !== undefined) out.push(stringAttribute(TRACE.release, release));
-  if (call.tags.length > 0) out.push(stringArrayAttribute(TRACE.tags, call.tags));
+  if (release !== undefined) sink.recurringStringAttribute(TRACE.release, release);
+  if (call.tags.length > 0) sink.stringArrayAttribute(TRACE.tags, call.tags);
   const metadata = { service: serviceName, log_group: source.logGroup, ...call.metadata };
-  out.push(...metadataAttributes(TRACE.metadataPrefix, metadata));
-  return out;
+  traceMetadataAttributes(sink, metadata);
 }
 
 function observationAttributes(
+  sink: OtlpSpanSink<unknown>,
   call: LlmCall,
+  statusMessage: string | undefined,
   source: SourceCoordinates,
   context: ForwarderContext,
   options: SpanMappingOptions,
-): OtlpKeyValue[] {
+): void {
   const { content } = options;
-  const out: OtlpKeyValue[] = [
-    stringAttribute(OBS.type, 'generation'),
-    stringAttribute(OBS.modelName, call.model),
-    stringAttribute(OBS.level, observationLevel(call)),
-  ];
-  if (Object.keys(call.modelParameters).length > 0) out.push(stringAttribute(OBS.modelParameters, JSON.stringify(call.modelParameters)));
-  if (call.usage !== undefined) out.push(stringAttribute(OBS.usageDetails, JSON.stringify(usageDetails(call.usage))));
+  sink.recurringStringAttribute(OBS.type, 'generation');
+  sink.recurringStringAttribute(OBS.modelName, call.model);
+  sink.recurringStringAttribute(OBS.level, observationLevel(call));
+  if (hasKeys(call.modelParameters)) sink.recurringStringAttribute(OBS.modelParameters, JSON.stringify(call.modelParameters));
+  if (call.usage !== undefined) sink.stringAttribute(OBS.usageDetails, JSON.stringify(usageDetails(call.usage)));
   const cost = costDetails(call, options.prices);
-  if (cost !== undefined) out.push(stringAttribute(OBS.costDetails, JSON.stringify(cost)));
-  if (call.failed) out.push(stringAttribute(OBS.statusMessage, statusMessageOf(call)));
+  if (cost !== undefined) sink.stringAttribute(OBS.costDetails, JSON.stringify(cost));
+  if (statusMessage !== undefined) sink.stringAttribute(OBS.statusMessage, statusMessage);
   if (call.completionStartNs !== undefined) {
-    out.push(stringAttribute(OBS.completionStartTime, new Date(nsToMs(call.completionStartNs)).toISOString()));
+    sink.stringAttribute(OBS.completionStartTime, new Date(nsToMs(call.completionStartNs)).toISOString());
   }
   const input = content.content(call.input);
-  if (input !== undefined) out.push(stringAttribute(OBS.input, input));
+  if (input !== undefined) sink.stringAttribute(OBS.input, input);
   const output = content.content(call.output);
-  if (output !== undefined) out.push(stringAttribute(OBS.output, output));
-  const metadata: Record<string, unknown> = {
-    log_stream: source.logStream,
-    cloudwatch_event_id: source.id,
-    aws_account: source.account,
-    aws_region: context.region,
-    log_format: call.format,
-    provider: call.provider,
-    request_id: call.requestId,
-    api_key_id: call.apiKeyId === undefined ? undefined : maskedKeyId(call.apiKeyId),
-    status_code: call.statusCode,
-    source_trace_id: call.traceId,
-    source_span_id: call.sourceSpanId,
-    latency_ms: nsToMs(call.endNs - call.startNs),
-    content_policy: content.policy,
-  };
-  out.push(...metadataAttributes(OBS.metadataPrefix, metadata));
-  return out;
+  if (output !== undefined) sink.stringAttribute(OBS.output, output);
+  observationMetadata(sink, call, source, context, content.policy);
+}
+
+/** Observation metadata keys: fixed, distinct and already safe, so written without the checks free keys need. */
+const OBSERVATION_METADATA_NAMES = [
+  'log_stream',
+  'cloudwatch_event_id',
+  'aws_account',
+  'aws_region',
+  'log_format',
+  'provider',
+  'request_id',
+  'api_key_id',
+  'status_code',
+  'source_trace_id',
+  'source_span_id',
+  'latency_ms',
+  'content_policy',
+] as const;
+const OBSERVATION_METADATA = Object.fromEntries(OBSERVATION_METADATA_NAMES.map((name) => [name, OBS.metadataPrefix + name])) as Readonly<
+  Record<(typeof OBSERVATION_METADATA_NAMES)[number], string>
+>;
+
+function observationMetadata(
+  sink: OtlpSpanSink<unknown>,
+  call: LlmCall,
+  source: SourceCoordinates,
+  context: ForwarderContext,
+  policy: ContentPolicy,
+): void {
+  const keys = OBSERVATION_METADATA;
+  metadataAttribute(sink, keys.log_stream, source.logStream, true);
+  metadataAttribute(sink, keys.cloudwatch_event_id, source.id, false);
+  metadataAttribute(sink, keys.aws_account, source.account, true);
+  metadataAttribute(sink, keys.aws_region, context.region, true);
+  metadataAttribute(sink, keys.log_format, call.format, true);
+  metadataAttribute(sink, keys.provider, call.provider, true);
+  metadataAttribute(sink, keys.request_id, call.requestId, false);
+  metadataAttribute(sink, keys.api_key_id, call.apiKeyId === undefined ? undefined : maskedKeyId(call.apiKeyId), true);
+  metadataAttribute(sink, keys.status_code, call.statusCode, true);
+  metadataAttribute(sink, keys.source_trace_id, call.traceId, false);
+  metadataAttribute(sink, keys.source_span_id, call.sourceSpanId, false);
+  metadataAttribute(sink, keys.latency_ms, nsToMs(call.endNs - call.startNs), false);
+  metadataAttribute(sink, keys.content_policy, policy, true);
+}
+
+/** One metadata attribute under a known-safe key, with the value rules of free metadata. */
+function metadataAttribute(sink: OtlpSpanSink<unknown>, key: string, value: string | number | undefined, recurring: boolean): void {
+  const stringValue = cappedMetadataValue(value);
+  if (stringValue === undefined) return;
+  if (recurring) sink.recurringStringAttribute(key, stringValue);
+  else sink.stringAttribute(key, stringValue);
+}
+
+function hasKeys(record: Readonly<Record<string, unknown>>): boolean {
+  for (const _key in record) return true;
+  return false;
 }
 
 function observationLevel(call: LlmCall): ObservationLevel {
@@ -152,31 +222,39 @@ function statusMessageOf(call: LlmCall): string {
 }
 
 /**
- * Flat string metadata under a documented prefix. Nested values are JSON; keys are reduced to `[A-Za-z0-9_-]`
- * (a dot would read as a path) and keep clear of the segments Langfuse drops.
+ * Flat string metadata under the trace prefix. Nested values are JSON; keys are reduced to `[A-Za-z0-9_-]` (a dot
+ * would read as a path) and keep clear of the segments Langfuse drops.
  */
-function metadataAttributes(prefix: string, metadata: Readonly<Record<string, unknown>>): OtlpKeyValue[] {
-  const out: OtlpKeyValue[] = [];
+function traceMetadataAttributes(sink: OtlpSpanSink<unknown>, metadata: Readonly<Record<string, unknown>>): void {
   const taken = new Set<string>();
   for (const rawKey in metadata) {
-    if (out.length >= MAX_METADATA_KEYS) break;
-    const stringValue = metadataValue(metadata[rawKey]);
+    if (taken.size >= MAX_METADATA_KEYS) break;
+    const stringValue = cappedMetadataValue(metadata[rawKey]);
     if (stringValue === undefined) continue;
-    const key = metadataKey(rawKey);
+    const key = traceMetadataKey(rawKey);
     if (key === undefined || taken.has(key)) continue;
     taken.add(key);
-    out.push(stringAttribute(prefix + key, stringValue.length > MAX_METADATA_VALUE_CHARS ? stringValue.slice(0, MAX_METADATA_VALUE_CHARS) : stringValue));
+    sink.stringAttribute(key, stringValue);
   }
-  return out;
 }
 
-const metadataKey = boundedMemo(safeMetadataKey);
+/** Attribute keys per metadata key, remembered: the same few keys repeat on every line. */
+const traceMetadataKey = boundedMemo((rawKey: string) => {
+  const key = safeMetadataKey(rawKey);
+  return key === undefined ? undefined : TRACE.metadataPrefix + key;
+});
 
 function safeMetadataKey(raw: string): string | undefined {
   let key = raw.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, MAX_METADATA_KEY_LENGTH);
   if (key === '' || /^_+$/.test(key)) return undefined;
   if (RESERVED_KEY_SEGMENTS.includes(key)) key = `${key}_`;
   return key;
+}
+
+/** A metadata value as a string of at most MAX_METADATA_VALUE_CHARS; nothing for an empty one. */
+function cappedMetadataValue(value: unknown): string | undefined {
+  const stringValue = metadataValue(value);
+  return stringValue !== undefined && stringValue.length > MAX_METADATA_VALUE_CHARS ? stringValue.slice(0, MAX_METADATA_VALUE_CHARS) : stringValue;
 }
 
 function metadataValue(value: unknown): string | undefined {
@@ -191,11 +269,12 @@ function metadataValue(value: unknown): string | undefined {
   }
 }
 
-export function langfuseEnvironment(raw: string): string {
+/** Langfuse's form of an environment name; remembered, as every line of a batch names the same one. */
+export const langfuseEnvironment: (raw: string) => string = boundedMemo((raw: string) => {
   let env = raw.toLowerCase().replace(/[^a-z0-9_-]/g, '-').slice(0, MAX_ENVIRONMENT_LENGTH);
   if (env.startsWith('langfuse')) env = `env-${env}`.slice(0, MAX_ENVIRONMENT_LENGTH);
   return env === '' ? 'default' : env;
-}
+});
 
 const MASKED_KEY_ID = /^[^\s]{0,12}\*{3,}[^\s]{0,6}$/;
 
