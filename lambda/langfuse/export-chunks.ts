@@ -52,19 +52,48 @@ function resourceOverhead(serviceName: string): number {
   return Buffer.byteLength(resourceOpen(serviceName), 'utf8') + RESOURCE_CLOSE.length + 1;
 }
 
-/** The body for a set of spans, grouped by service. */
+/** The body for a set of spans, grouped by service, as text. */
 export function exportBody(payloads: readonly LangfusePayload[]): string {
-  const byService = groupByService(payloads);
-  const resources: string[] = [];
-  for (const [serviceName, spans] of byService) {
-    resources.push(`${resourceOpen(serviceName)}${spans.map((p) => p.spanJson).join(',')}${RESOURCE_CLOSE}`);
+  return exportBodyBytes(payloads).toString('utf8');
+}
+
+/**
+ * The body for a set of spans, grouped by service, written once into a buffer of its exact size: the spans' sizes
+ * are already known, so there is no joined string to build and copy to UTF-8 again.
+ */
+export function exportBodyBytes(payloads: readonly LangfusePayload[]): Buffer {
+  const resources = [...groupByService(payloads)].map(([serviceName, spans]) => ({ open: resourceOpen(serviceName), spans }));
+  let size = BODY_OPEN.length + Math.max(resources.length - 1, 0) + BODY_CLOSE.length;
+  for (const { open, spans } of resources) {
+    size += Buffer.byteLength(open, 'utf8') + spans.length - 1 + RESOURCE_CLOSE.length;
+    for (const payload of spans) size += spanBytes(payload);
   }
-  return `${BODY_OPEN}${resources.join(',')}${BODY_CLOSE}`;
+  const body = Buffer.allocUnsafe(size);
+  let at = body.write(BODY_OPEN, 0, 'latin1');
+  resources.forEach(({ open, spans }, resource) => {
+    if (resource > 0) at += body.write(',', at, 'latin1');
+    at += body.write(open, at, 'utf8');
+    spans.forEach((payload, span) => {
+      if (span > 0) at += body.write(',', at, 'latin1');
+      at += writeSpan(body, at, payload);
+    });
+    at += body.write(RESOURCE_CLOSE, at, 'latin1');
+  });
+  at += body.write(BODY_CLOSE, at, 'latin1');
+  // The size is computed from the same parts; a mismatch would send uninitialised memory.
+  if (at !== size) throw new Error(`export body is ${at} bytes, sized for ${size}`);
+  return body;
+}
+
+/** Writes a span's JSON at `at`; all-ASCII text (as many bytes as characters) is copied as Latin-1, the fast path. */
+function writeSpan(body: Buffer, at: number, payload: LangfusePayload): number {
+  const bytes = spanBytes(payload);
+  return body.write(payload.spanJson, at, bytes, bytes === payload.spanJson.length ? 'latin1' : 'utf8');
 }
 
 /** The gzipped body for a set of spans. */
 export function encodeBody(payloads: readonly LangfusePayload[]): Buffer {
-  return gzipSync(exportBody(payloads), { level: GZIP_LEVEL });
+  return gzipSync(exportBodyBytes(payloads), { level: GZIP_LEVEL });
 }
 
 /**
