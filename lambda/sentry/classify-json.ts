@@ -31,6 +31,8 @@ const NO_KEYS: readonly string[] = [];
 const MAX_CAUSES = 10;
 /** Lambda platform statuses that mean the invocation or init failed. */
 const FAILED_STATUSES = new Set(['error', 'failure', 'timeout']);
+/** Python's runtime sends only the frames: `  File "...", line N, in fn`. */
+const PYTHON_FRAMES_ONLY = /^\s*File "/;
 
 export function classifyJson(json: JsonObject): DetectedError | undefined {
   if (typeof json.type === 'string' && json.type.startsWith('platform.')) return platformEvent(json);
@@ -147,7 +149,7 @@ export function lambdaRuntimeError(value: JsonObject): Found | undefined {
     return { platform: 'go', exceptions: [{ type: type ?? 'Error', value: message ?? '', frames: frames.reverse() }] };
   }
   const text = Array.isArray(trace) ? trace.filter((line): line is string => typeof line === 'string').join('\n') : stringOf(trace);
-  if (text && /^\s*File "/.test(text)) {
+  if (text && PYTHON_FRAMES_ONLY.test(text)) {
     // Python's runtime sends only the frames; name them from errorType/errorMessage.
     return fromStackText(`Traceback (most recent call last):\n${text}`, type ?? 'Exception', message ?? '');
   }

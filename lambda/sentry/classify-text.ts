@@ -1,9 +1,11 @@
 import { readJsonObject } from '../pipeline/safe-json';
 import { classifyJson, lambdaRuntimeError, type Found } from './classify-json';
 import { LOG_FORMATS, type DetectedError, type LogFormat, type Platform } from './detected-error';
+import { containing, execGuarded, guarded } from './guarded-pattern';
 import { levelFrom, type LevelVerdict } from './levels';
 import { parseAnyTrace } from './stack-traces/any-trace';
 import { splitJavaHeader } from './stack-traces/java';
+import { firstNonSpace, isSpace } from './stack-traces/lines';
 import { splitPythonException } from './stack-traces/python';
 
 /**
@@ -19,13 +21,16 @@ const PYTHON_PREFIX = /^\[([A-Z]+)\]\t(\S+)\t(\S+)\t([\s\S]*)$/;
 const PYTHON_UNHANDLED = /^\[(ERROR|CRITICAL)\] ([\s\S]*)$/;
 const RUNTIME_REPORT_START = /^(?:Invoke Error|Uncaught Exception|Unhandled Promise Rejection)/;
 const RUNTIME_REPORT = /^(Invoke Error|Uncaught Exception|Unhandled Promise Rejection)\s*(\{[\s\S]*\})\s*$/;
-const TIMED_OUT = /Task timed out after ([\d.]+) seconds/;
-const RUNTIME_EXITED = /Runtime exited with error: ([^\n]*)/;
-const RUNTIME_ERROR_TYPE = /\b(Runtime\.[A-Za-z]+(?:Error|Failure))\b(?::\s*([^\n]*))?/;
 const REQUEST_ID = /(?:RequestId:\s*|^\d{4}-\d\d-\d\dT\S+\s+)([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/i;
-const JAVA_THREAD_DEATH = /^Exception in thread "[^"]*"\s+(\S.*)$/m;
 const LEADING_TIMESTAMP = /^(\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:[.,]\d+)?(?:Z|[+-]\d\d:?\d\d))/;
-const LOGFMT_LEVEL = /(?:^|\s)(?:level|lvl|severity)=["']?([A-Za-z]+)/;
+/** The patterns tried on a whole line (or its first line), each behind the literal it needs. */
+export const TEXT_PATTERNS = {
+  timedOut: guarded(/Task timed out after ([\d.]+) seconds/, containing('Task timed out')),
+  runtimeExited: guarded(/Runtime exited with error: ([^\n]*)/, containing('Runtime exited')),
+  runtimeErrorType: guarded(/\b(Runtime\.[A-Za-z]+(?:Error|Failure))\b(?::\s*([^\n]*))?/, containing('Runtime.')),
+  javaThreadDeath: guarded(/^Exception in thread "[^"]*"\s+(\S.*)$/m, containing('Exception in thread "')),
+  logfmtLevel: guarded(/(?:^|\s)(?:level|lvl|severity)=["']?([A-Za-z]+)/, containing('=')),
+} as const;
 /** A Map, not an object literal: a word of a log line must never find `constructor` or `__proto__`. */
 const LEVEL_WORDS: ReadonlyMap<string, LevelVerdict> = new Map(
   Object.entries({
@@ -33,6 +38,15 @@ const LEVEL_WORDS: ReadonlyMap<string, LevelVerdict> = new Map(
     WARN: 'below-error', WARNING: 'below-error', INFO: 'below-error', DEBUG: 'below-error', TRACE: 'below-error', NOTICE: 'below-error',
   } satisfies Record<string, LevelVerdict>),
 );
+/** What may open a level word: `[ERROR]`, `(WARN)`, `<INFO>`, `{DEBUG}`, `|FATAL|`. */
+const LEVEL_WORD_OPENERS = '[(<{|';
+/** The brackets and punctuation around a level word: `[ERROR]`, `WARN:`, `|INFO|`. */
+const LEVEL_WORD_PUNCTUATION = /^[[(<{|]+|[\])>}|:,-]+$/g;
+/** `ERROR:message`, a level word glued to what follows. */
+const LEVEL_WORD_WITH_COLON = /^([A-Z]+):/;
+/** The exception types a Python traceback's first line may name. */
+const EXCEPTION_TYPE_NAME = /(?:Error|Exception|Exit|Failure|Warning)$/;
+const STARTS_WITH_DATE = /^\d{4}-/;
 /** A level word further into the line than this is prose, not a level. */
 const LEVEL_WORD_POSITIONS = 6;
 
@@ -45,10 +59,13 @@ interface Envelope {
   readonly requestId?: string;
 }
 
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 export function classifyText(message: string): DetectedError | undefined {
   const envelope = unwrap(message);
+  const body = envelope.body;
   // JSON embedded in a text line is read raw, like the rest: redaction applies to the Sentry event that is sent.
-  const embedded = envelope.body.trimStart().startsWith('{') ? readJsonObject(envelope.body) : undefined;
+  const embedded = body[firstNonSpace(body)] === '{' ? readJsonObject(body) : undefined;
   if (embedded) {
     const inner = classifyJson(embedded);
     if (inner) return withEnvelope(inner, envelope);
@@ -58,24 +75,23 @@ export function classifyText(message: string): DetectedError | undefined {
   const runtime = lambdaRuntimeFailure(envelope);
   if (runtime) return runtime;
 
-  const firstLine = envelope.body.split('\n', 1)[0].trim();
+  const firstLine = firstLineOf(body).trim();
   // The level first: a line logged below error is dropped before any stack parsing.
   const level = envelope.level !== 'unknown' ? envelope.level : levelOfText(firstLine);
   if (level === 'below-error') return undefined;
-  const trace = parseAnyTrace(envelope.body, headerOf(firstLine));
-  const javaDeath = trace ? null : JAVA_THREAD_DEATH.exec(envelope.body);
+  const trace = parseAnyTrace(body, headerOf(firstLine));
+  const javaDeath = trace ? null : execGuarded(TEXT_PATTERNS.javaThreadDeath, body);
   if (level === 'unknown' && !trace && !javaDeath) return undefined;
   const exceptions: Found['exceptions'] = trace?.exceptions ?? (javaDeath ? [{ ...splitJavaHeader(javaDeath[1]), frames: [] }] : []);
   const format = envelope.format !== LOG_FORMATS.plainText ? envelope.format : traceFormat(trace?.platform ?? (javaDeath ? 'java' : undefined));
-  return {
+  const error: Mutable<DetectedError> = {
     level: level === 'fatal' || (trace?.platform === 'go' && level === 'unknown') ? 'fatal' : 'error',
     format,
     platform: trace?.platform ?? (javaDeath ? 'java' : envelope.platform),
     message: firstLine,
     exceptions,
-    ...(envelope.timestamp !== undefined ? { timestamp: envelope.timestamp } : {}),
-    ...requestIdOf(envelope),
   };
+  return withTimeAndRequest(error, envelope);
 }
 
 /** Peels the Lambda runtime's text prefix off, keeping its level, time and request id. */
@@ -83,24 +99,29 @@ function unwrap(message: string): Envelope {
   const node = NODE_PREFIX.exec(message);
   if (node) {
     const [, time, requestId, level, body] = node;
-    return { format: LOG_FORMATS.lambdaText, level: levelFrom(level), body, platform: 'node', timestamp: Date.parse(time), ...(requestId !== 'undefined' ? { requestId } : {}) };
+    const envelope: Mutable<Envelope> = { format: LOG_FORMATS.lambdaText, level: levelFrom(level), body, platform: 'node', timestamp: Date.parse(time) };
+    if (requestId !== 'undefined') envelope.requestId = requestId;
+    return envelope;
   }
   const python = PYTHON_PREFIX.exec(message);
   if (python) {
     const [, level, time, requestId, body] = python;
+    const envelope: Mutable<Envelope> = { format: LOG_FORMATS.lambdaText, level: levelFrom(level), body, platform: 'python', requestId };
     const parsed = Date.parse(time);
-    return { format: LOG_FORMATS.lambdaText, level: levelFrom(level), body, platform: 'python', ...(Number.isNaN(parsed) ? {} : { timestamp: parsed }), requestId };
+    if (!Number.isNaN(parsed)) envelope.timestamp = parsed;
+    return envelope;
   }
   const unhandled = PYTHON_UNHANDLED.exec(message);
   if (unhandled) return { format: LOG_FORMATS.lambdaText, level: levelFrom(unhandled[1]), body: unhandled[2], platform: 'python' };
+  const envelope: Mutable<Envelope> = { format: LOG_FORMATS.plainText, level: 'unknown', body: message, platform: 'other' };
   const stamp = LEADING_TIMESTAMP.exec(message);
-  const timestamp = stamp ? Date.parse(stamp[1].replace(' ', 'T').replace(',', '.')) : undefined;
-  return { format: LOG_FORMATS.plainText, level: 'unknown', body: message, platform: 'other', ...(timestamp !== undefined && !Number.isNaN(timestamp) ? { timestamp } : {}) };
+  const timestamp = stamp ? Date.parse(stamp[1].replace(' ', 'T').replace(',', '.')) : NaN;
+  if (!Number.isNaN(timestamp)) envelope.timestamp = timestamp;
+  return envelope;
 }
 
 /** What the Lambda runtime itself reports: invoke errors, crashes, timeouts, failed imports. */
 function lambdaRuntimeFailure(envelope: Envelope): DetectedError | undefined {
-  const base = { format: LOG_FORMATS.lambdaText, ...(envelope.timestamp !== undefined ? { timestamp: envelope.timestamp } : {}), ...requestIdOf(envelope) };
   const body = envelope.body;
   const report = RUNTIME_REPORT_START.test(body) ? RUNTIME_REPORT.exec(body) : null;
   if (report) {
@@ -108,50 +129,72 @@ function lambdaRuntimeFailure(envelope: Envelope): DetectedError | undefined {
     const found = json ? lambdaRuntimeError(json) : undefined;
     if (found) {
       const primary = found.exceptions.at(-1)!;
-      return {
-        ...base,
-        level: report[1] === 'Invoke Error' ? 'error' : 'fatal',
-        platform: found.platform !== 'other' ? found.platform : envelope.platform,
-        message: `${report[1]}: ${primary.type}: ${primary.value}`,
-        exceptions: found.exceptions,
-      };
+      const level = report[1] === 'Invoke Error' ? 'error' : 'fatal';
+      const platform = found.platform !== 'other' ? found.platform : envelope.platform;
+      return runtimeFailure(envelope, level, platform, `${report[1]}: ${primary.type}: ${primary.value}`, found.exceptions);
     }
   }
-  const timedOut = body.includes('Task timed out') ? TIMED_OUT.exec(body) : null;
-  if (timedOut) {
-    return { ...base, level: 'error', platform: envelope.platform, message: timedOut[0], exceptions: [{ type: 'Sandbox.Timedout', value: timedOut[0], frames: [] }] };
-  }
-  if (!body.includes('Runtime.') && !body.includes('Runtime exited')) return undefined;
-  const exited = body.includes('Runtime exited') ? RUNTIME_EXITED.exec(body) : null;
+  const timedOut = execGuarded(TEXT_PATTERNS.timedOut, body);
+  if (timedOut) return runtimeFailure(envelope, 'error', envelope.platform, timedOut[0], [{ type: 'Sandbox.Timedout', value: timedOut[0], frames: [] }]);
+  // Both remaining reports name the runtime: one search rules out almost every line.
+  if (!body.includes('Runtime')) return undefined;
+  const exited = execGuarded(TEXT_PATTERNS.runtimeExited, body);
   if (exited) {
-    const type = RUNTIME_ERROR_TYPE.exec(envelope.body)?.[1] ?? 'Runtime.ExitError';
-    return { ...base, level: 'fatal', platform: envelope.platform, message: exited[0], exceptions: [{ type, value: exited[1].trim(), frames: [] }] };
+    const type = execGuarded(TEXT_PATTERNS.runtimeErrorType, body)?.[1] ?? 'Runtime.ExitError';
+    return runtimeFailure(envelope, 'fatal', envelope.platform, exited[0], [{ type, value: exited[1].trim(), frames: [] }]);
   }
-  const runtimeError = RUNTIME_ERROR_TYPE.exec(envelope.body.split('\n', 1)[0]);
+  const firstLine = firstLineOf(body);
+  const runtimeError = execGuarded(TEXT_PATTERNS.runtimeErrorType, firstLine);
   if (runtimeError && envelope.level !== 'below-error') {
-    const trace = parseAnyTrace(envelope.body, { type: runtimeError[1], value: runtimeError[2] ?? '' });
+    const trace = parseAnyTrace(body, { type: runtimeError[1], value: runtimeError[2] ?? '' });
     const exceptions = trace?.exceptions ?? [{ type: runtimeError[1], value: (runtimeError[2] ?? '').trim(), frames: [] }];
-    return { ...base, level: 'fatal', platform: trace?.platform ?? envelope.platform, message: envelope.body.split('\n', 1)[0].trim(), exceptions };
+    return runtimeFailure(envelope, 'fatal', trace?.platform ?? envelope.platform, firstLine.trim(), exceptions);
   }
   return undefined;
+}
+
+function runtimeFailure(envelope: Envelope, level: DetectedError['level'], platform: Platform, message: string, exceptions: Found['exceptions']): DetectedError {
+  return withTimeAndRequest({ level, format: LOG_FORMATS.lambdaText, platform, message, exceptions }, envelope);
 }
 
 /** `Type: message` on the first line names a traceback that has no final exception line (Lambda's Python runtime). */
 function headerOf(firstLine: string): { type: string; value: string } | undefined {
   const split = splitPythonException(firstLine);
-  return split && /(?:Error|Exception|Exit|Failure|Warning)$/.test(split.type) ? { type: split.module ? `${split.module}.${split.type}` : split.type, value: split.value } : undefined;
+  return split && EXCEPTION_TYPE_NAME.test(split.type) ? { type: split.module ? `${split.module}.${split.type}` : split.type, value: split.value } : undefined;
 }
 
-/** The first level word among the first few words (upper case only), or logfmt's level=. */
+/**
+ * The first level word among the first few words (upper case only), or logfmt's level=. The words are those of
+ * `firstLine.split(/\s+/, LEVEL_WORD_POSITIONS)`, read in place: a word is only cut out of the line when its first
+ * letter could start a level word.
+ */
 export function levelOfText(firstLine: string): LevelVerdict {
-  const words = firstLine.split(/\s+/, LEVEL_WORD_POSITIONS);
-  for (const word of words) {
-    const bare = word.replace(/^[[(<{|]+|[\])>}|:,-]+$/g, '');
-    const verdict = LEVEL_WORDS.get(bare) ?? LEVEL_WORDS.get(/^([A-Z]+):/.exec(word)?.[1] ?? '');
-    if (verdict) return verdict;
+  let start = 0;
+  for (let position = 0; position < LEVEL_WORD_POSITIONS; position++) {
+    let end = start;
+    while (end < firstLine.length && !isSpace(firstLine.charCodeAt(end))) end++;
+    if (mayBeLevelWord(firstLine, start, end)) {
+      const word = firstLine.slice(start, end);
+      const verdict = LEVEL_WORDS.get(word.replace(LEVEL_WORD_PUNCTUATION, '')) ?? LEVEL_WORDS.get(LEVEL_WORD_WITH_COLON.exec(word)?.[1] ?? '');
+      if (verdict) return verdict;
+    }
+    if (end >= firstLine.length) break;
+    start = end;
+    while (start < firstLine.length && isSpace(firstLine.charCodeAt(start))) start++;
   }
-  const logfmt = LOGFMT_LEVEL.exec(firstLine);
+  const logfmt = execGuarded(TEXT_PATTERNS.logfmtLevel, firstLine);
   return logfmt ? levelFrom(logfmt[1]) : 'unknown';
+}
+
+/**
+ * Every level word starts with an upper-case letter, so the word `text[start, end)` can only be one if its first
+ * character after the opening brackets (`[ERROR]`, `(WARN)`) is one: most words are ruled out by that comparison.
+ */
+function mayBeLevelWord(text: string, start: number, end: number): boolean {
+  let i = start;
+  while (i < end && LEVEL_WORD_OPENERS.includes(text[i])) i++;
+  const code = i < end ? text.charCodeAt(i) : 0;
+  return code >= 0x41 && code <= 0x5a;
 }
 
 function traceFormat(platform: Platform | undefined): LogFormat {
@@ -170,18 +213,31 @@ function traceFormat(platform: Platform | undefined): LogFormat {
 }
 
 function withEnvelope(inner: DetectedError, envelope: Envelope): DetectedError {
-  return {
-    ...inner,
-    platform: inner.platform !== 'other' ? inner.platform : envelope.platform,
-    ...(inner.timestamp === undefined && envelope.timestamp !== undefined ? { timestamp: envelope.timestamp } : {}),
-    ...(inner.requestId === undefined ? requestIdOf(envelope) : {}),
-  };
+  const error: Mutable<DetectedError> = { ...inner };
+  if (inner.platform === 'other') error.platform = envelope.platform;
+  if (inner.timestamp === undefined && envelope.timestamp !== undefined) error.timestamp = envelope.timestamp;
+  if (inner.requestId === undefined) {
+    const requestId = requestIdOf(envelope);
+    if (requestId) error.requestId = requestId;
+  }
+  return error;
 }
 
-function requestIdOf(envelope: Envelope): { requestId?: string } {
-  if (envelope.requestId) return { requestId: envelope.requestId };
+/** The envelope's time and request id, set on the error one by one (this runs for every error line of a storm). */
+function withTimeAndRequest(error: Mutable<DetectedError>, envelope: Envelope): DetectedError {
+  if (envelope.timestamp !== undefined) error.timestamp = envelope.timestamp;
+  const requestId = requestIdOf(envelope);
+  if (requestId) error.requestId = requestId;
+  return error;
+}
+
+function requestIdOf(envelope: Envelope): string | undefined {
+  if (envelope.requestId) return envelope.requestId;
   const body = envelope.body;
-  const id = body.includes('RequestId') || /^\d{4}-/.test(body) ? REQUEST_ID.exec(body)?.[1] : undefined;
-  return id ? { requestId: id } : {};
+  return body.includes('RequestId') || STARTS_WITH_DATE.test(body) ? REQUEST_ID.exec(body)?.[1] : undefined;
 }
 
+function firstLineOf(text: string): string {
+  const end = text.indexOf('\n');
+  return end < 0 ? text : text.slice(0, end);
+}

@@ -14,6 +14,8 @@ export const MAX_TAG_VALUE_CHARS = 200;
 const MAX_TYPE_CHARS = 256;
 /** A log's own timestamp further than this from CloudWatch's is a misread, and CloudWatch's wins. */
 const MAX_CLOCK_SKEW_MS = 24 * 60 * 60 * 1000;
+const LINE_BREAK_OR_TAB = /[\r\n\t]/;
+const LINE_BREAKS_AND_TABS = /[\r\n\t]+/g;
 
 export interface MapOptions {
   /** The forwarder's own release (SENTRY_RELEASE), sent as a tag; the event's `release` is only ever the log's. */
@@ -96,7 +98,7 @@ function toException(exception: ExceptionInfo, unhandled: boolean): SentryExcept
 
 function tagValue(value: string): string {
   const flat = value.length > MAX_TAG_VALUE_CHARS ? value.slice(0, MAX_TAG_VALUE_CHARS) : value;
-  return /[\r\n\t]/.test(flat) ? flat.replace(/[\r\n\t]+/g, ' ') : flat;
+  return LINE_BREAK_OR_TAB.test(flat) ? flat.replace(LINE_BREAKS_AND_TABS, ' ') : flat;
 }
 
 function clip(text: string, max: number): string {

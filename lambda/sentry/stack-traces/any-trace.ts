@@ -1,5 +1,5 @@
 import type { ExceptionInfo, Platform } from '../detected-error';
-import { isGoPanic, parseGoPanic } from './go';
+import { parseGoPanic } from './go';
 import { parseJavaStack } from './java';
 import { parsePythonTraceback, TRACEBACK_HEADER } from './python';
 import { parseV8Stack } from './v8';
@@ -20,7 +20,7 @@ export function parseAnyTrace(text: string, fallback?: { type: string; value: st
     const exceptions = parsePythonTraceback(text, fallback);
     if (exceptions) return { platform: 'python', exceptions };
   }
-  if (text.includes('goroutine ') && isGoPanic(text)) {
+  if (text.includes('goroutine ')) {
     const exceptions = parseGoPanic(text);
     if (exceptions) return { platform: 'go', exceptions };
   }

@@ -1,5 +1,7 @@
 import type { ExceptionInfo, StackFrame } from '../detected-error';
+import { execGuarded, guarded, testGuarded } from '../guarded-pattern';
 import { isInApp, shortPath } from './in-app';
+import { splitLines } from './lines';
 
 /**
  * Go panics and fatal errors as the runtime prints them: `panic: message` (or `fatal error: message`), an optional
@@ -7,16 +9,18 @@ import { isInApp, shortPath } from './in-app';
  * `pkg.(*Type).Method(args)` then `\t/path/file.go:42 +0x1c`. Only the first (panicking) goroutine is read.
  */
 
-const PANIC = /^(panic|fatal error): (.*?)(?: \[recovered\])?$/m;
-const GOROUTINE = /^goroutine \d+ \[[^\]]*\]:$/;
-const LOCATION = /^\t(.+?):(\d+)(?: \+0x[0-9a-f]+)?$/;
-
-export function isGoPanic(text: string): boolean {
-  return PANIC.test(text) && /^goroutine \d+ \[/m.test(text);
-}
+/** The patterns tried on the text and its lines, each behind the literal it needs. */
+export const GO_LINES = {
+  panic: guarded(/^(panic|fatal error): (.*?)(?: \[recovered\])?$/m, (text) => text.includes('panic: ') || text.includes('fatal error: ')),
+  goroutine: guarded(/^goroutine \d+ \[[^\]]*\]:$/, (text) => text.startsWith('goroutine ')),
+  location: guarded(/^\t(.+?):(\d+)(?: \+0x[0-9a-f]+)?$/, (text) => text.startsWith('\t')),
+} as const;
+const GOROUTINE_START = /^goroutine \d+ \[/m;
+const CALL_ARGUMENTS = /\([^()]*\)$/;
+const RUNTIME_ERROR = /^runtime error: (.*)$/;
 
 export function goFrame(call: string, file: string, line: number): StackFrame {
-  const name = call.replace(/\([^()]*\)$/, '');
+  const name = call.replace(CALL_ARGUMENTS, '');
   const lastSlash = name.lastIndexOf('/');
   const firstDot = name.indexOf('.', lastSlash + 1);
   const module = firstDot > 0 ? name.slice(0, firstDot) : undefined;
@@ -32,19 +36,19 @@ export function goFrame(call: string, file: string, line: number): StackFrame {
 }
 
 export function parseGoPanic(text: string): ExceptionInfo[] | undefined {
-  const panic = PANIC.exec(text);
-  if (!panic || !isGoPanic(text)) return undefined;
-  const lines = text.slice(panic.index).split(/\r?\n/);
+  const panic = execGuarded(GO_LINES.panic, text);
+  if (!panic || !GOROUTINE_START.test(text)) return undefined;
+  const lines = splitLines(text.slice(panic.index));
   const frames: StackFrame[] = [];
   let inGoroutine = false;
   for (let i = 0; i < lines.length; i++) {
-    if (GOROUTINE.test(lines[i])) {
+    if (testGuarded(GO_LINES.goroutine, lines[i])) {
       if (inGoroutine) break;
       inGoroutine = true;
       continue;
     }
     if (!inGoroutine) continue;
-    const location = LOCATION.exec(lines[i + 1] ?? '');
+    const location = execGuarded(GO_LINES.location, lines[i + 1] ?? '');
     if (lines[i].trim() !== '' && !lines[i].startsWith('\t') && location) {
       frames.push(goFrame(lines[i].trim(), location[1], Number(location[2])));
       i++;
@@ -53,7 +57,7 @@ export function parseGoPanic(text: string): ExceptionInfo[] | undefined {
     }
   }
   const [, kind, message] = panic;
-  const runtimeError = /^runtime error: (.*)$/.exec(message);
+  const runtimeError = RUNTIME_ERROR.exec(message);
   return [
     {
       type: kind === 'fatal error' ? 'fatal error' : runtimeError ? 'runtime.Error' : 'panic',

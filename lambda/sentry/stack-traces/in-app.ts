@@ -13,11 +13,14 @@ const NOT_IN_APP: Readonly<Record<Platform, RegExp>> = {
   other: /^$/,
 };
 
+const FILE_SCHEME = /^file:\/\//;
+const APP_ROOT = /^\/(?:var\/task|app|usr\/src\/app|opt\/app|workspace)\//;
+
 export function isInApp(platform: Platform, ...locations: Array<string | undefined>): boolean {
   return !locations.some((location) => location !== undefined && NOT_IN_APP[platform].test(location));
 }
 
 /** A path made short and stable: no `file://`, no Lambda task root or container work dir. */
 export function shortPath(path: string): string {
-  return path.replace(/^file:\/\//, '').replace(/^\/(?:var\/task|app|usr\/src\/app|opt\/app|workspace)\//, '');
+  return path.replace(FILE_SCHEME, '').replace(APP_ROOT, '');
 }

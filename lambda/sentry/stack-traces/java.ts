@@ -1,6 +1,8 @@
 import { boundedMemo } from '../../pipeline/bounded-memo';
 import type { ExceptionInfo, StackFrame } from '../detected-error';
+import { containing, execGuarded, guarded, testGuarded } from '../guarded-pattern';
 import { isInApp } from './in-app';
+import { firstNonSpace, isSpace, splitLines } from './lines';
 
 /**
  * Java stack traces (`Throwable.printStackTrace`): `pkg.Type: message`, tab-indented `at pkg.Class.method(File.java:N)`
@@ -10,16 +12,23 @@ import { isInApp } from './in-app';
 
 const HEADER = /^(?:Exception in thread "[^"]*"\s+)?((?:[a-zA-Z_$][\w$]*\.)+[A-Za-z_$][\w$]*)(?::\s?(.*))?$/;
 const FRAME = /^\s*at\s+(?:[\w.$-]+(?:@[\w.-]+)?\/)?((?:[\w$]+\.)*[\w$]+)\.([\w$<>-]+)\(([^)]*)\)\s*(?:~?\[[^\]]*\])?\s*$/;
-const CAUSED_BY = /^\s*Caused by:\s*(.*)$/;
-const SUPPRESSED = /^\s+Suppressed:\s/;
+const NO_FILE = /^(?:Native Method|Unknown Source)$/;
+const DIGITS = /^\d+$/;
+/** The patterns each line is tried against, each behind the literal it needs. */
+export const JAVA_LINES = {
+  causedBy: guarded(/^\s*Caused by:\s*(.*)$/, containing('Caused by:')),
+  suppressed: guarded(/^\s+Suppressed:\s/, containing('Suppressed:')),
+  /** `... 5 more` (printStackTrace) and `... 3 common frames omitted` (Logback). */
+  omitted: guarded(/^\s*\.\.\. \d+ (?:more|common frames omitted)/, containing('... ')),
+} as const;
 
 export function javaFrame(className: string, method: string, location: string): StackFrame {
   const [file, line] = location.split(':');
   return {
     function: method,
     module: className,
-    ...(file && !/^(?:Native Method|Unknown Source)$/.test(file) ? { filename: file } : {}),
-    ...(line && /^\d+$/.test(line) ? { lineno: Number(line) } : {}),
+    ...(file && !NO_FILE.test(file) ? { filename: file } : {}),
+    ...(line && DIGITS.test(line) ? { lineno: Number(line) } : {}),
     in_app: isInApp('java', className),
   };
 }
@@ -39,30 +48,30 @@ const frameOfLine = boundedMemo((line: string): StackFrame | undefined => {
 }, 4096);
 
 export function parseJavaStack(text: string): ExceptionInfo[] | undefined {
-  const lines = text.split(/\r?\n/);
+  const lines = splitLines(text);
   const blocks: Array<{ header: string; frames: StackFrame[] }> = [];
   let current: { header: string; frames: StackFrame[] } | undefined;
   let suppressedDepth: number | undefined;
   for (const line of lines) {
-    const caused = CAUSED_BY.exec(line);
-    if (caused && !(suppressedDepth !== undefined && /^\s/.test(line))) {
+    const caused = execGuarded(JAVA_LINES.causedBy, line);
+    if (caused && !(suppressedDepth !== undefined && isSpace(line.charCodeAt(0)))) {
       suppressedDepth = undefined;
       current = { header: caused[1], frames: [] };
       blocks.push(current);
       continue;
     }
-    if (SUPPRESSED.test(line)) {
-      suppressedDepth = line.search(/\S/);
+    if (testGuarded(JAVA_LINES.suppressed, line)) {
+      suppressedDepth = firstNonSpace(line);
       continue;
     }
-    if (suppressedDepth !== undefined && line.search(/\S/) > suppressedDepth) continue;
+    if (suppressedDepth !== undefined && firstNonSpace(line) > suppressedDepth) continue;
     suppressedDepth = undefined;
     const frame = frameOfLine(line);
     if (frame) {
       current?.frames.push(frame);
       continue;
     }
-    if (/^\s*\.\.\. \d+ (?:more|common frames omitted)/.test(line)) continue;
+    if (testGuarded(JAVA_LINES.omitted, line)) continue;
     if (!current && HEADER.test(line.trim())) {
       current = { header: line.trim(), frames: [] };
       blocks.push(current);
@@ -70,9 +79,16 @@ export function parseJavaStack(text: string): ExceptionInfo[] | undefined {
       current.header += `\n${line}`;
     }
   }
-  const withFrames = blocks.filter((block) => block.frames.length > 0);
-  if (withFrames.length === 0) return undefined;
-  return blocks
-    .map((block) => ({ ...splitJavaHeader(block.header), frames: [...block.frames].reverse() }))
-    .reverse();
+  if (!blocks.some((block) => block.frames.length > 0)) return undefined;
+  return blocks.map((block) => toException(block.header, block.frames)).reverse();
+}
+
+/**
+ * Built field by field: spreading the header's two shapes was the slowest line of the parse. `newestFirst` is the
+ * parse's own array, reversed in place.
+ */
+function toException(header: string, newestFirst: StackFrame[]): ExceptionInfo {
+  const { type, value, module } = splitJavaHeader(header);
+  const frames = newestFirst.reverse();
+  return module !== undefined ? { type, value, module, frames } : { type, value, frames };
 }

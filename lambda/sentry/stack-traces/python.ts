@@ -1,5 +1,8 @@
+import { boundedMemo } from '../../pipeline/bounded-memo';
 import type { ExceptionInfo, StackFrame } from '../detected-error';
 import { isInApp, shortPath } from './in-app';
+import { execGuarded, firstCodeOf, guarded, replaceGuarded, startingWith, testGuarded } from '../guarded-pattern';
+import { firstNonSpace, isSpace, splitLines } from './lines';
 
 /**
  * Python tracebacks: `Traceback (most recent call last):`, frames oldest-first as `  File "p", line N, in fn` with
@@ -9,19 +12,50 @@ import { isInApp, shortPath } from './in-app';
  */
 
 export const TRACEBACK_HEADER = 'Traceback (most recent call last):';
-const CHAIN_SEPARATOR = /^(?:The above exception was the direct cause of the following exception:|During handling of the above exception, another exception occurred:)\s*$/;
-const FRAME = /^\s*File "([^"]+)", line (\d+)(?:, in (.+))?$/;
+/** The patterns each line is tried against, each behind the character its match must start with. */
+export const PYTHON_LINES = {
+  header: guarded(/^\s*Traceback \(most recent call last\):\s*$/, startingWith('T')),
+  chainSeparator: guarded(
+    /^\s*(?:The above exception was the direct cause of the following exception:|During handling of the above exception, another exception occurred:)\s*$/,
+    startingWith('TD'),
+  ),
+  frame: guarded(/^\s*File "([^"]+)", line (\d+)(?:, in (.+))?$/, startingWith('F')),
+  /** Python 3.11+ underlines the failing expression; those lines carry nothing for us. */
+  marker: guarded(/^\s*[~^]+\s*$/, startingWith('~^')),
+  /** Exception groups (3.11+) indent their tracebacks with `| `. */
+  groupIndent: guarded(/^\s*\|\s?/, startingWith('|')),
+} as const;
 const EXCEPTION_LINE = /^([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)(?::\s?(.*))?$/;
-/** Python 3.11+ underlines the failing expression; those lines carry nothing for us. */
-const MARKER_LINE = /^\s*[~^]+\s*$/;
+const SLASHES = /\//g;
+
+/**
+ * What a frame's path says, read once per container (bounded): the same files appear in every traceback of a storm.
+ */
+const pathFacts = boundedMemo((file: string) => {
+  const filename = shortPath(file);
+  return { filename, inApp: isInApp('python', file), module: file.endsWith('.py') ? filename.slice(0, -3).replace(SLASHES, '.') : undefined };
+}, 4096);
 
 export function parsePythonFrameLine(file: string, lineno: string, fn: string | undefined, source?: string): StackFrame {
-  const filename = shortPath(file);
-  const frame: { -readonly [K in keyof StackFrame]: StackFrame[K] } = { abs_path: file, filename, lineno: Number(lineno), in_app: isInApp('python', file) };
+  const { filename, inApp, module } = pathFacts(file);
+  const frame: { -readonly [K in keyof StackFrame]: StackFrame[K] } = { abs_path: file, filename, lineno: Number(lineno), in_app: inApp };
   if (fn) frame.function = fn.trim();
-  if (file.endsWith('.py')) frame.module = filename.slice(0, -3).replace(/\//g, '.');
+  if (module !== undefined) frame.module = module;
   if (source) frame.context_line = source.trim();
   return frame;
+}
+
+/** A frame's source line: indented by four or more, and neither a frame nor a marker line itself. */
+function isSourceLine(line: string): boolean {
+  const start = firstNonSpace(line);
+  if (start < 4) return false;
+  const first = line.charCodeAt(start);
+  return !testGuarded(PYTHON_LINES.frame, line, first) && !testGuarded(PYTHON_LINES.marker, line, first);
+}
+
+/** `/^\S/`: the line starts with its text. */
+function isNotIndented(line: string): boolean {
+  return line.length > 0 && !isSpace(line.charCodeAt(0));
 }
 
 /** Splits `pkg.mod.Type: message` into module, type and value. */
@@ -40,7 +74,7 @@ export function splitPythonException(line: string): { type: string; value: strin
 /** Parses a traceback (or several chained); `fallback` names the exception when the text has no final line. */
 export function parsePythonTraceback(text: string, fallback?: { type: string; value: string }): ExceptionInfo[] | undefined {
   if (!text.includes(TRACEBACK_HEADER)) return undefined;
-  const lines = text.split(/\r?\n/);
+  const lines = splitLines(text);
   const exceptions: ExceptionInfo[] = [];
   let frames: StackFrame[] | undefined;
   let pendingException: string[] = [];
@@ -48,33 +82,38 @@ export function parsePythonTraceback(text: string, fallback?: { type: string; va
     if (!frames) return;
     const named = pendingException.length > 0 ? splitPythonException(pendingException[0]) : undefined;
     const extra = pendingException.slice(1).join('\n').trim();
-    const exception = named ?? fallback ?? { type: 'Exception', value: '' };
-    exceptions.push({ ...exception, value: extra ? `${exception.value}\n${extra}` : exception.value, frames });
+    const header: { type: string; value: string; module?: string } = named ?? fallback ?? { type: 'Exception', value: '' };
+    const value = extra ? `${header.value}\n${extra}` : header.value;
+    // Built field by field: spreading headers of several shapes was the slowest line of the parse.
+    exceptions.push(header.module !== undefined ? { type: header.type, value, module: header.module, frames } : { type: header.type, value, frames });
     frames = undefined;
     pendingException = [];
   };
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].replace(/^\s*\|\s?/, (m) => (frames ? '' : m)); // exception groups indent with "| "
-    if (line.trim() === TRACEBACK_HEADER) {
+    const line = frames ? replaceGuarded(PYTHON_LINES.groupIndent, lines[i], '') : lines[i];
+    // Each pattern is tried only on a line that starts with its first character.
+    const first = firstCodeOf(line);
+    if (testGuarded(PYTHON_LINES.header, line, first)) {
       close();
       frames = [];
       continue;
     }
     if (!frames) continue;
-    if (CHAIN_SEPARATOR.test(line.trim())) {
+    if (testGuarded(PYTHON_LINES.chainSeparator, line, first)) {
       close();
       continue;
     }
-    const frame = FRAME.exec(line);
-    if (frame && pendingException.length === 0) {
+    const frame = pendingException.length === 0 ? execGuarded(PYTHON_LINES.frame, line, first) : null;
+    if (frame) {
       const next = lines[i + 1];
-      const hasSource = next !== undefined && /^\s{4,}\S/.test(next) && !FRAME.test(next) && !MARKER_LINE.test(next);
+      const hasSource = next !== undefined && isSourceLine(next);
       frames.push(parsePythonFrameLine(frame[1], frame[2], frame[3], hasSource ? next : undefined));
       if (hasSource) i++;
       continue;
     }
-    if (MARKER_LINE.test(line) || (line.trim() === '' && pendingException.length === 0)) continue;
-    if (/^\S/.test(line) || pendingException.length > 0) pendingException.push(line);
+    const blank = Number.isNaN(first);
+    if (testGuarded(PYTHON_LINES.marker, line, first) || (blank && pendingException.length === 0)) continue;
+    if (isNotIndented(line) || pendingException.length > 0) pendingException.push(line);
   }
   close();
   return exceptions.length > 0 ? exceptions : undefined;

@@ -1,6 +1,8 @@
 import { boundedMemo } from '../../pipeline/bounded-memo';
 import type { ExceptionInfo, StackFrame } from '../detected-error';
+import { containing, execGuarded, guarded, replaceGuarded, startingWith } from '../guarded-pattern';
 import { isInApp, shortPath } from './in-app';
+import { splitLines } from './lines';
 
 /**
  * V8 / Node.js stack traces (`Error.prototype.stack`): a header `Type: message` then `    at ...` lines, newest
@@ -10,6 +12,14 @@ import { isInApp, shortPath } from './in-app';
 const HEADER = /^(?:Uncaught )?((?:[A-Za-z_$][\w$]*\.)*[A-Za-z_$][\w$]*(?:Error|Exception|Rejection)|Error|[A-Z][\w$]*\.[A-Z][\w$]+)(?: \[([A-Z0-9_]+)\])?(?::\s?([\s\S]*))?$/;
 /** `    at ` then something ending in `:line:col`, `:line:col)` or a bracketed native location. */
 const FRAME_END = /:\d+:\d+\)?\s*$|\((?:native|<anonymous>|index \d+)\)\s*$/;
+/** The patterns each line is tried against, each behind a test that rules most lines out. */
+export const V8_LINES = {
+  /** Node's `[cause]: Error: ...` and pino's `caused by: Error: ...`. */
+  cause: guarded(/^\s*(?:\[cause\]:|caused by:)\s*(.*)$/i, startingWith('[cC')),
+  /** util.inspect's ` {` after the last frame of an error with extra properties. */
+  inspectBrace: guarded(/\)\s+\{$/, (text) => text.endsWith('{')),
+  trailingBrace: guarded(/\s*\{\s*$/, containing('{')),
+} as const;
 
 export function isV8FrameLine(line: string): boolean {
   const at = line.indexOf('at ');
@@ -70,14 +80,14 @@ const frameOfLine = boundedMemo((line: string): StackFrame | null | undefined =>
 
 /** Parses a stack string; undefined when it is not a V8 trace. */
 export function parseV8Stack(stack: string): ExceptionInfo[] | undefined {
-  const lines = stack.split(/\r?\n/);
+  const lines = splitLines(stack);
   const blocks: Array<{ header: string[]; frames: StackFrame[] }> = [];
   let current: { header: string[]; frames: StackFrame[] } | undefined;
   for (const rawLine of lines) {
     // util.inspect appends ` {` to the last frame when the error has extra properties.
-    const line = rawLine.trimEnd().replace(/\)\s+\{$/, ')');
-    const cause = /^\s*(?:\[cause\]:|caused by:)\s*(.*)$/i.exec(line);
-    if (cause && current) {
+    const line = replaceGuarded(V8_LINES.inspectBrace, rawLine.trimEnd(), ')');
+    const cause = current ? execGuarded(V8_LINES.cause, line) : null;
+    if (cause) {
       current = { header: [cause[1]], frames: [] };
       blocks.push(current);
       continue;
@@ -95,12 +105,15 @@ export function parseV8Stack(stack: string): ExceptionInfo[] | undefined {
       current.header.push(line);
     }
   }
-  const exceptions = blocks
-    .filter((block) => block.frames.length > 0 || blocks.length === 1)
-    .map((block) => toException(block.header.join('\n'), block.frames));
-  if (exceptions.length === 0 || exceptions.every((e) => e.frames.length === 0)) return undefined;
-  // Node prints the primary error first and its causes after; Sentry wants the root cause first.
-  return exceptions.reverse();
+  if (!blocks.some((block) => block.frames.length > 0)) return undefined;
+  // Node prints the primary error first and its causes after; Sentry wants the root cause first. A cause without
+  // frames is left out, unless it is the only block.
+  const exceptions: ExceptionInfo[] = [];
+  for (let i = blocks.length - 1; i >= 0; i--) {
+    const { header, frames } = blocks[i];
+    if (frames.length > 0 || blocks.length === 1) exceptions.push(toException(header.join('\n'), frames));
+  }
+  return exceptions;
 }
 
 /** `TypeError: message` → type and value; anything else becomes an `Error` with the text as value. */
@@ -111,7 +124,8 @@ export function splitV8Header(header: string): { type: string; value: string } {
   return { type: code ? `${type} [${code}]` : type, value: (value ?? '').trim() };
 }
 
+/** `newestFirst` is the parse's own array, reversed in place. */
 function toException(header: string, newestFirst: StackFrame[]): ExceptionInfo {
-  const { type, value } = splitV8Header(header.replace(/\s*\{\s*$/, ''));
-  return { type, value, frames: [...newestFirst].reverse() };
+  const { type, value } = splitV8Header(replaceGuarded(V8_LINES.trailingBrace, header, ''));
+  return { type, value, frames: newestFirst.reverse() };
 }
