@@ -2,7 +2,8 @@ import * as fc from 'fast-check';
 import { LLM_PRICES } from '../../../lib/config/llm-prices';
 import { CONTENT_POLICIES, contentFilter, withoutContent } from '../../../lambda/langfuse/content-policy';
 import { LLM_FORMATS, type LlmCall } from '../../../lambda/langfuse/llm-call';
-import { jsonString } from '../../../lambda/langfuse/otlp-span-json';
+import { OtlpSpanBuilder, type OtlpSpanSink } from '../../../lambda/langfuse/otlp';
+import { jsonString, OtlpSpanJsonWriter } from '../../../lambda/langfuse/otlp-span-json';
 import { mapCallToPayload, mapCallToSpan, type SourceCoordinates } from '../../../lambda/langfuse/span-mapper';
 import { attributesOf } from './otlp-reading';
 
@@ -111,6 +112,32 @@ describe('the span written as text is the JSON of the span object', () => {
     const keys = span.attributes.map((attribute) => attribute.key).filter((key) => key.startsWith('langfuse.observation.metadata.'));
     expect(keys.length).toBeGreaterThan(0);
     for (const key of keys) expect(key).toMatch(/^langfuse\.observation\.metadata\.[A-Za-z0-9_-]+$/);
+  });
+});
+
+describe('the writer and the builder agree on any sequence of attributes', () => {
+  type Step = { kind: 'string' | 'recurring'; key: string; value: string } | { kind: 'array'; key: string; values: string[] };
+  const step: fc.Arbitrary<Step> = fc.oneof(
+    fc.record({ kind: fc.constantFrom('string' as const, 'recurring' as const), key: fc.oneof(text, fc.constantFrom('langfuse.environment', 'user.id')), value: text }),
+    fc.record({ kind: fc.constant('array' as const), key: text, values: fc.array(text, { maxLength: 3 }) }),
+  );
+  const write = <Span>(sink: OtlpSpanSink<Span>, steps: readonly Step[], head: Parameters<OtlpSpanSink<Span>['span']>[0], message: string | undefined): Span => {
+    for (const s of steps) {
+      if (s.kind === 'array') sink.stringArrayAttribute(s.key, s.values);
+      else if (s.kind === 'recurring') sink.recurringStringAttribute(s.key, s.value);
+      else sink.stringAttribute(s.key, s.value);
+    }
+    return sink.span(head, message === undefined ? { code: 1 } : { code: 2, message });
+  };
+
+  test('including none, empty lists and error statuses', () => {
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 8 }), text, text, optional(text), (steps, name, id, message) => {
+        const head = { traceId: id, spanId: id, name, kind: 3, startTimeUnixNano: '1', endTimeUnixNano: '2' };
+        expect(write(new OtlpSpanJsonWriter(), steps, head, message)).toBe(JSON.stringify(write(new OtlpSpanBuilder(), steps, head, message)));
+      }),
+      { numRuns: RUNS },
+    );
   });
 });
 
