@@ -6,6 +6,7 @@ import { goFrame } from './stack-traces/go';
 import { javaFrame } from './stack-traces/java';
 import { parsePythonFrameLine } from './stack-traces/python';
 import { splitV8Header } from './stack-traces/v8';
+import { stringFieldReader } from './string-fields';
 
 /**
  * Errors in JSON log lines: pino, bunyan, winston, Powertools (TypeScript and Python), structlog, python-json-logger,
@@ -18,15 +19,20 @@ const LEVEL_KEYS = ['level', 'severity', 'levelname', 'log.level', 'lvl', 'logle
 const ERROR_KEYS = ['err', 'error', 'exception', 'exc_info', 'exc', 'thrown', 'errors'] as const;
 const MESSAGE_KEYS = ['msg', 'message', 'event', 'errorMessage', '@message', 'text'] as const;
 const TIME_KEYS = ['time', 'timestamp', '@timestamp', 'ts', 'timeMillis', 'instant', 'asctime', 'datetime'] as const;
-const REQUEST_ID_KEYS = ['requestId', 'function_request_id', 'request_id', 'requestID', 'aws_request_id', 'awsRequestId', 'reqId', 'req_id'] as const;
-const FUNCTION_KEYS = ['function_name', 'functionName', 'faas.name'] as const;
-const LOGGER_KEYS = ['logger', 'loggerName', 'logger_name', 'log.logger', 'name'] as const;
-const RELEASE_KEYS = ['release', 'service.version', 'sentry_release', 'app_version'] as const;
-const USER_KEYS = ['user_id', 'userId', 'user.id', 'usr.id'] as const;
-const TRACE_KEYS = ['xray_trace_id', 'trace_id', 'traceId', 'trace.id'] as const;
-const SERVICE_KEYS = ['service', 'service.name'] as const;
-const BUNYAN_SERVICE_KEYS = ['name'] as const;
-const NO_KEYS: readonly string[] = [];
+/**
+ * The string fields read off every error line, each from the first of its keys that holds a non-blank string.
+ * `name` is the logger's name, except in bunyan, where it names the service.
+ */
+const readStringFields = stringFieldReader({
+  logger: ['logger', 'loggerName', 'logger_name', 'log.logger'],
+  name: ['name'],
+  requestId: ['requestId', 'function_request_id', 'request_id', 'requestID', 'aws_request_id', 'awsRequestId', 'reqId', 'req_id'],
+  functionName: ['function_name', 'functionName', 'faas.name'],
+  service: ['service', 'service.name'],
+  release: ['release', 'service.version', 'sentry_release', 'app_version'],
+  userId: ['user_id', 'userId', 'user.id', 'usr.id'],
+  traceId: ['xray_trace_id', 'trace_id', 'traceId', 'trace.id'],
+});
 /** Nested causes followed per error object; deeper chains are cut. */
 const MAX_CAUSES = 10;
 /** Lambda platform statuses that mean the invocation or init failed. */
@@ -39,7 +45,8 @@ export function classifyJson(json: JsonObject): DetectedError | undefined {
   const level = levelOf(json);
   if (level === 'below-error') return undefined;
   const format = formatOf(json);
-  const found = exceptionsOf(json) ?? fromStackText(messageOf(json), undefined, '');
+  const message = messageOf(json);
+  const found = exceptionsOf(json) ?? fromStackText(message, undefined, '');
   if (level === 'unknown' && !found) return undefined;
   const exceptions = found?.exceptions ?? [];
   const primary = exceptions.at(-1);
@@ -47,26 +54,24 @@ export function classifyJson(json: JsonObject): DetectedError | undefined {
     level: level === 'fatal' ? 'fatal' : 'error',
     format,
     platform: found?.platform !== 'other' && found?.platform ? found.platform : platformOf(format),
-    message: messageOf(json) || (primary ? `${primary.type}: ${primary.value}` : ''),
+    message: message || (primary ? `${primary.type}: ${primary.value}` : ''),
     exceptions,
   };
   // Assigned one by one (not spread from small objects): this runs for every error line of a storm.
   const timestamp = timestampOf(json);
   if (timestamp !== undefined) error.timestamp = timestamp;
-  const logger = firstString(json, LOGGER_KEYS, format === LOG_FORMATS.bunyan ? ['name'] : NO_KEYS);
+  const fields = readStringFields(json);
+  const bunyan = format === LOG_FORMATS.bunyan;
+  const logger = fields.logger ?? (bunyan ? undefined : fields.name);
   if (logger !== undefined) error.logger = logger;
-  const requestId = firstString(json, REQUEST_ID_KEYS);
-  if (requestId !== undefined) error.requestId = requestId;
-  const functionName = firstString(json, FUNCTION_KEYS);
-  if (functionName !== undefined) error.functionName = functionName;
-  const service = firstString(json, SERVICE_KEYS) ?? (format === LOG_FORMATS.bunyan ? firstString(json, BUNYAN_SERVICE_KEYS) : undefined);
+  if (fields.requestId !== undefined) error.requestId = fields.requestId;
+  if (fields.functionName !== undefined) error.functionName = fields.functionName;
+  const service = fields.service ?? (bunyan ? fields.name : undefined);
   if (service !== undefined) error.service = service;
-  const release = firstString(json, RELEASE_KEYS);
-  if (release !== undefined) error.release = release;
-  const userId = userIdOf(json);
+  if (fields.release !== undefined) error.release = fields.release;
+  const userId = userIdOf(json, fields.userId);
   if (userId !== undefined) error.userId = userId;
-  const traceId = firstString(json, TRACE_KEYS);
-  if (traceId !== undefined) error.traceId = traceId;
+  if (fields.traceId !== undefined) error.traceId = fields.traceId;
   return error;
 }
 
@@ -115,7 +120,8 @@ function platformOf(format: LogFormat): Platform {
 }
 
 export interface Found {
-  readonly exceptions: ExceptionInfo[];
+  /** May be shared with other events (parsed stacks are remembered): never mutated. */
+  readonly exceptions: readonly ExceptionInfo[];
   readonly platform: Platform;
 }
 
@@ -169,7 +175,9 @@ function errorObject(error: JsonObject, depth: number): Found | undefined {
   const stack = error.stack ?? error.stack_trace ?? error.stackTrace ?? error.stacktrace ?? error.traceback ?? error.extendedStackTrace;
   let found: Found | undefined;
   if (Array.isArray(stack) && stack.some(isObject)) {
-    found = { platform: 'java', exceptions: [{ ...javaType(type ?? 'Throwable'), value: message, frames: log4jFrames(stack.filter(isObject)) }] };
+    const { type: javaClass, module } = javaType(type ?? 'Throwable');
+    const frames = log4jFrames(stack.filter(isObject));
+    found = { platform: 'java', exceptions: [module !== undefined ? { type: javaClass, module, value: message, frames } : { type: javaClass, value: message, frames }] };
   } else {
     const text = Array.isArray(stack) ? stack.filter((line): line is string => typeof line === 'string').join('\n') : stringOf(stack);
     found = fromStackText(text, type, message);
@@ -187,7 +195,7 @@ function fromStackText(text: string | undefined, type: string | undefined, messa
     const primary = parsed.exceptions.at(-1)!;
     // Some loggers print only frames in `stack`; the logged type then names the exception.
     if (type && (primary.type === 'Error' || primary.type === 'Exception') && primary.value === '') {
-      parsed.exceptions[parsed.exceptions.length - 1] = { ...primary, type, value: message };
+      return { platform: parsed.platform, exceptions: [...parsed.exceptions.slice(0, -1), { ...primary, type, value: message }] };
     }
     return parsed;
   }
@@ -278,18 +286,10 @@ export function timestampOf(json: JsonObject): number | undefined {
   return undefined;
 }
 
-function userIdOf(json: JsonObject): string | undefined {
-  const id = firstString(json, USER_KEYS) ?? (isObject(json.user) ? stringOf(json.user.id) ?? numberString(json.user.id) : undefined) ?? numberString(json.user_id);
+/** The user id: a string field, else `user.id` or a numeric `user_id`; a redacted one identifies no one. */
+function userIdOf(json: JsonObject, userIdField: string | undefined): string | undefined {
+  const id = userIdField ?? (isObject(json.user) ? stringOf(json.user.id) ?? numberString(json.user.id) : undefined) ?? numberString(json.user_id);
   return id && !id.startsWith('[REDACTED') ? id : undefined;
-}
-
-function firstString(json: JsonObject, keys: readonly string[], skip: readonly string[] = NO_KEYS): string | undefined {
-  for (const key of keys) {
-    if (skip.includes(key)) continue;
-    const value = stringOf(json[key]);
-    if (value && value.trim() !== '') return value;
-  }
-  return undefined;
 }
 
 function stringOf(value: JsonValue | undefined): string | undefined {

@@ -153,7 +153,7 @@ function lambdaRuntimeFailure(envelope: Envelope): DetectedError | undefined {
   return undefined;
 }
 
-function runtimeFailure(envelope: Envelope, level: DetectedError['level'], platform: Platform, message: string, exceptions: Found['exceptions']): DetectedError {
+function runtimeFailure(envelope: Envelope, level: DetectedError['level'], platform: Platform, message: string, exceptions: DetectedError['exceptions']): DetectedError {
   return withTimeAndRequest({ level, format: LOG_FORMATS.lambdaText, platform, message, exceptions }, envelope);
 }
 

@@ -1,7 +1,8 @@
 import type { ExceptionInfo, Platform } from '../detected-error';
 import { parseGoPanic } from './go';
 import { parseJavaStack } from './java';
-import { parsePythonTraceback, TRACEBACK_HEADER } from './python';
+import { readPythonTraceback, parsePythonTraceback, TRACEBACK_HEADER } from './python';
+import { recentMemo } from './recent-memo';
 import { parseV8Stack } from './v8';
 
 /** Cheap whole-text tests that decide which parser to run (each parser then reads line by line). */
@@ -9,30 +10,58 @@ const INDENTED_AT = /\n[ \t]+at /;
 const JAVA_FRAME = /\n[ \t]+at (?:[\w.$-]+(?:@[\w.-]+)?\/)?[\w$.]+\.[\w$<>-]+\([^)\n]*\)[ \t]*(?:~?\[[^\]\n]*\])?[ \t]*(?:\r?\n|$)/;
 const V8_FRAME = /\n[ \t]+at [^\n]*?(?::\d+:\d+\)?|\((?:native|<anonymous>|index \d+)\))[ \t]*(?:\)\s+\{)?(?:\r?\n|$)/;
 
+/**
+ * Stacks parsed recently, by their text. A storm repeats one failure, and its stack (code locations, usually the
+ * same message) comes back character for character on every occurrence; parsing it again was most of the cost of
+ * a suppressed line. 512 stacks of up to 16 KB, 2 M characters in all, at most.
+ */
+const STACK_MEMO_LIMITS = { maxEntries: 512, maxInputChars: 16 * 1024, maxTotalChars: 2 * 1024 * 1024 } as const;
+
 export interface ParsedTrace {
   readonly platform: Platform;
-  readonly exceptions: ExceptionInfo[];
+  /** Shared by every event whose stack has the same text: never mutated. */
+  readonly exceptions: readonly ExceptionInfo[];
+}
+
+interface Recognised {
+  readonly trace: ParsedTrace;
+  /** A Python block without its final exception line: a fallback name changes the result. */
+  readonly takesFallback: boolean;
 }
 
 /** Recognises and parses whichever kind of stack trace a text holds; undefined when it holds none. */
 export function parseAnyTrace(text: string, fallback?: { type: string; value: string }): ParsedTrace | undefined {
+  // What none of the parsers would read is ruled out first, and not remembered.
+  if (!text.includes(TRACEBACK_HEADER) && !text.includes('goroutine ') && !INDENTED_AT.test(text)) return undefined;
+  const recognised = recognise(text);
+  if (!recognised) return undefined;
+  // Rare: the Lambda Python runtime's frames-only traceback, named by its errorType; parsed with the name.
+  if (fallback && recognised.takesFallback) return { platform: 'python', exceptions: parsePythonTraceback(text, fallback)! };
+  return recognised.trace;
+}
+
+const recognise = recentMemo((text: string): Recognised | null => {
   if (text.includes(TRACEBACK_HEADER)) {
-    const exceptions = parsePythonTraceback(text, fallback);
-    if (exceptions) return { platform: 'python', exceptions };
+    const python = readPythonTraceback(text);
+    if (python) return { trace: { platform: 'python', exceptions: python.exceptions }, takesFallback: python.unnamed };
   }
   if (text.includes('goroutine ')) {
     const exceptions = parseGoPanic(text);
-    if (exceptions) return { platform: 'go', exceptions };
+    if (exceptions) return plain('go', exceptions);
   }
-  if (!INDENTED_AT.test(text)) return undefined;
+  if (!INDENTED_AT.test(text)) return null;
   const v8 = V8_FRAME.test(text);
   if (!v8 && JAVA_FRAME.test(text)) {
     const exceptions = parseJavaStack(text);
-    if (exceptions) return { platform: 'java', exceptions };
+    if (exceptions) return plain('java', exceptions);
   }
   if (v8) {
     const exceptions = parseV8Stack(text);
-    if (exceptions) return { platform: 'node', exceptions };
+    if (exceptions) return plain('node', exceptions);
   }
-  return undefined;
+  return null;
+}, STACK_MEMO_LIMITS);
+
+function plain(platform: Platform, exceptions: readonly ExceptionInfo[]): Recognised {
+  return { trace: { platform, exceptions }, takesFallback: false };
 }

@@ -73,14 +73,21 @@ export function splitPythonException(line: string): { type: string; value: strin
 
 /** Parses a traceback (or several chained); `fallback` names the exception when the text has no final line. */
 export function parsePythonTraceback(text: string, fallback?: { type: string; value: string }): ExceptionInfo[] | undefined {
+  return readPythonTraceback(text, fallback)?.exceptions;
+}
+
+/** The parsed traceback, and whether a block had no final exception line (and so took `fallback`'s name). */
+export function readPythonTraceback(text: string, fallback?: { type: string; value: string }): { exceptions: ExceptionInfo[]; unnamed: boolean } | undefined {
   if (!text.includes(TRACEBACK_HEADER)) return undefined;
   const lines = splitLines(text);
   const exceptions: ExceptionInfo[] = [];
+  let unnamed = false;
   let frames: StackFrame[] | undefined;
   let pendingException: string[] = [];
   const close = () => {
     if (!frames) return;
     const named = pendingException.length > 0 ? splitPythonException(pendingException[0]) : undefined;
+    unnamed ||= named === undefined;
     const extra = pendingException.slice(1).join('\n').trim();
     const header: { type: string; value: string; module?: string } = named ?? fallback ?? { type: 'Exception', value: '' };
     const value = extra ? `${header.value}\n${extra}` : header.value;
@@ -116,5 +123,5 @@ export function parsePythonTraceback(text: string, fallback?: { type: string; va
     if (isNotIndented(line) || pendingException.length > 0) pendingException.push(line);
   }
   close();
-  return exceptions.length > 0 ? exceptions : undefined;
+  return exceptions.length > 0 ? { exceptions, unnamed } : undefined;
 }

@@ -8,6 +8,7 @@ import { JAVA_LINES } from '../../../lambda/sentry/stack-traces/java';
 import { firstNonSpace, isSpace, splitLines } from '../../../lambda/sentry/stack-traces/lines';
 import { PYTHON_LINES } from '../../../lambda/sentry/stack-traces/python';
 import { V8_LINES } from '../../../lambda/sentry/stack-traces/v8';
+import { stringFieldReader } from '../../../lambda/sentry/string-fields';
 import { GO_PANIC, JAVA_CAUSED_BY, NODE_STACK, PYTHON_CHAINED } from '../../fixtures/logs/error-lines';
 
 /**
@@ -185,6 +186,26 @@ describe('levelOfText reads words in place', () => {
       fc.property(fc.array(fc.tuple(word, space), { maxLength: 10 }), (parts) => {
         const line = parts.map(([w, s]) => w + s).join('');
         expect(levelOfText(line)).toBe(referenceLevel(line));
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
+
+describe('string fields read in one pass', () => {
+  const KEYS = { logger: ['logger', 'loggerName', 'name'], requestId: ['requestId', 'request_id', 'reqId'], service: ['service', 'name'] } as const;
+  const read = stringFieldReader(KEYS);
+  /** The reading it replaced: a lookup per listed key, the first non-blank string wins. */
+  const firstString = (json: Record<string, unknown>, keys: readonly string[]) =>
+    keys.map((key) => json[key]).find((value): value is string => typeof value === 'string' && value.trim() !== '');
+
+  test('each field is the first of its keys that holds a non-blank string', () => {
+    const key = fc.constantFrom('logger', 'loggerName', 'name', 'requestId', 'request_id', 'reqId', 'service', 'other', 'msg');
+    const value = fc.oneof(fc.constantFrom('', ' ', '\t', 'a', 'svc', 'req-1'), fc.integer(), fc.constant(null), fc.boolean(), fc.dictionary(fc.string(), fc.string(), { maxKeys: 1 }));
+    fc.assert(
+      fc.property(fc.dictionary(key, value), (json) => {
+        const fields = read(json as never);
+        for (const field of Object.keys(KEYS) as Array<keyof typeof KEYS>) expect(fields[field]).toBe(firstString(json, KEYS[field]));
       }),
       { numRuns: RUNS },
     );
