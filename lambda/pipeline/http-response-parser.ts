@@ -16,7 +16,8 @@ const MAX_CHUNK_LINE_BYTES = 1024;
 const CRLF = Buffer.from('\r\n');
 const HEAD_END = Buffer.from('\r\n\r\n');
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/;
-const HEADER_LINE = /^([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*(.*?)[ \t]*$/;
+/** A header name is an RFC 9110 token. */
+const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const CHUNK_SIZE = /^([0-9A-Fa-f]{1,15})[ \t]*(?:;.*)?$/;
 
 export class HttpProtocolError extends Error {
@@ -103,10 +104,13 @@ export class ResponseParser {
     const code = Number(status[2]);
     const headers: Record<string, string> = {};
     for (let i = 1; i < lines.length; i++) {
-      const header = HEADER_LINE.exec(lines[i]);
-      if (!header) throw new HttpProtocolError(`malformed header line: ${JSON.stringify(lines[i].slice(0, 80))}`);
-      const name = header[1].toLowerCase();
-      headers[name] = name in headers ? `${headers[name]}, ${header[2]}` : header[2];
+      const line = lines[i];
+      const colon = line.indexOf(':');
+      const name = colon > 0 ? line.slice(0, colon) : '';
+      if (!FIELD_NAME.test(name)) throw new HttpProtocolError(`malformed header line: ${JSON.stringify(line.slice(0, 80))}`);
+      const key = name.toLowerCase();
+      const value = trimOws(line, colon + 1);
+      headers[key] = key in headers ? `${headers[key]}, ${value}` : value;
     }
     // Interim answers (100 Continue, 103 Early Hints) precede the real one.
     if (code >= 100 && code < 200) return true;
@@ -196,6 +200,15 @@ export class ResponseParser {
     const body = this.bodyParts.length === 1 ? this.bodyParts[0] : Buffer.concat(this.bodyParts);
     return { status, headers, body, keepAlive: keepAlive && this.framing.kind !== 'until-close' };
   }
+}
+
+/** `line` from `start` without the optional whitespace (spaces, tabs) around a field value. */
+function trimOws(line: string, start: number): string {
+  let from = start;
+  let to = line.length;
+  while (from < to && (line.charCodeAt(from) === 0x20 || line.charCodeAt(from) === 0x09)) from++;
+  while (to > from && (line.charCodeAt(to - 1) === 0x20 || line.charCodeAt(to - 1) === 0x09)) to--;
+  return line.slice(from, to);
 }
 
 /** How the body of an answer to a POST is delimited (RFC 9112 §6.3). */

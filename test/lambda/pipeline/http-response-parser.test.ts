@@ -84,6 +84,11 @@ describe('ResponseParser', () => {
     expect(() => parse([text])).toThrow(HttpProtocolError);
   });
 
+  test('header values keep inner spaces and lose the surrounding ones', () => {
+    const { response } = parse(['HTTP/1.1 429 Too Many Requests\r\nRetry-After: \t 60 \t\r\nX-Sentry-Rate-Limits:60:error;transaction:organization, 10::project\r\nContent-Length: 0\r\n\r\n']);
+    expect(response?.headers).toEqual({ 'retry-after': '60', 'x-sentry-rate-limits': '60:error;transaction:organization, 10::project', 'content-length': '0' });
+  });
+
   test('refuses a head over the limit instead of buffering it', () => {
     const parser = new ResponseParser(CAP);
     parser.push(Buffer.from('HTTP/1.1 200 OK\r\n'));
