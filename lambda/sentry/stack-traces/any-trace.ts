@@ -1,7 +1,7 @@
 import type { ExceptionInfo, Platform } from '../detected-error';
 import { parseGoPanic } from './go';
 import { parseJavaStack } from './java';
-import { readPythonTraceback, parsePythonTraceback, TRACEBACK_HEADER } from './python';
+import { namePythonTraceback, readPythonTraceback, TRACEBACK_HEADER, type PythonTraceback } from './python';
 import { recentMemo } from './recent-memo';
 import { parseV8Stack } from './v8';
 
@@ -25,8 +25,8 @@ export interface ParsedTrace {
 
 interface Recognised {
   readonly trace: ParsedTrace;
-  /** A Python block without its final exception line: a fallback name changes the result. */
-  readonly takesFallback: boolean;
+  /** A Python traceback with blocks that have no final exception line: a fallback names them. */
+  readonly python?: PythonTraceback;
 }
 
 /** Recognises and parses whichever kind of stack trace a text holds; undefined when it holds none. */
@@ -35,15 +35,15 @@ export function parseAnyTrace(text: string, fallback?: { type: string; value: st
   if (!text.includes(TRACEBACK_HEADER) && !text.includes('goroutine ') && !INDENTED_AT.test(text)) return undefined;
   const recognised = recognise(text);
   if (!recognised) return undefined;
-  // Rare: the Lambda Python runtime's frames-only traceback, named by its errorType; parsed with the name.
-  if (fallback && recognised.takesFallback) return { platform: 'python', exceptions: parsePythonTraceback(text, fallback)! };
+  // The Lambda Python runtime's frames-only traceback is named by its errorType: in a copy, the parse is shared.
+  if (fallback && recognised.python) return { platform: 'python', exceptions: namePythonTraceback(recognised.python, fallback) };
   return recognised.trace;
 }
 
 const recognise = recentMemo((text: string): Recognised | null => {
   if (text.includes(TRACEBACK_HEADER)) {
     const python = readPythonTraceback(text);
-    if (python) return { trace: { platform: 'python', exceptions: python.exceptions }, takesFallback: python.unnamed };
+    if (python) return { trace: { platform: 'python', exceptions: python.exceptions }, ...(python.unnamed.length > 0 ? { python } : {}) };
   }
   if (text.includes('goroutine ')) {
     const exceptions = parseGoPanic(text);
@@ -63,5 +63,5 @@ const recognise = recentMemo((text: string): Recognised | null => {
 }, STACK_MEMO_LIMITS);
 
 function plain(platform: Platform, exceptions: readonly ExceptionInfo[]): Recognised {
-  return { trace: { platform, exceptions }, takesFallback: false };
+  return { trace: { platform, exceptions } };
 }

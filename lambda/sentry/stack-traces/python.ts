@@ -71,28 +71,30 @@ export function splitPythonException(line: string): { type: string; value: strin
   };
 }
 
-/** Parses a traceback (or several chained); `fallback` names the exception when the text has no final line. */
-export function parsePythonTraceback(text: string, fallback?: { type: string; value: string }): ExceptionInfo[] | undefined {
-  return readPythonTraceback(text, fallback)?.exceptions;
+/**
+ * A traceback (or several chained) as read, before a fallback names the blocks that have no final exception line
+ * (see namePythonTraceback).
+ */
+export interface PythonTraceback {
+  /** Unnamed blocks read as `Exception`. Shared once remembered: never mutated. */
+  readonly exceptions: readonly ExceptionInfo[];
+  /** The blocks without a final exception line, with what followed their frames (kept in the value). */
+  readonly unnamed: ReadonlyArray<{ readonly index: number; readonly extra: string }>;
 }
 
-/** The parsed traceback, and whether a block had no final exception line (and so took `fallback`'s name). */
-export function readPythonTraceback(text: string, fallback?: { type: string; value: string }): { exceptions: ExceptionInfo[]; unnamed: boolean } | undefined {
+export function readPythonTraceback(text: string): PythonTraceback | undefined {
   if (!text.includes(TRACEBACK_HEADER)) return undefined;
   const lines = splitLines(text);
   const exceptions: ExceptionInfo[] = [];
-  let unnamed = false;
+  const unnamed: Array<{ index: number; extra: string }> = [];
   let frames: StackFrame[] | undefined;
   let pendingException: string[] = [];
   const close = () => {
     if (!frames) return;
     const named = pendingException.length > 0 ? splitPythonException(pendingException[0]) : undefined;
-    unnamed ||= named === undefined;
     const extra = pendingException.slice(1).join('\n').trim();
-    const header: { type: string; value: string; module?: string } = named ?? fallback ?? { type: 'Exception', value: '' };
-    const value = extra ? `${header.value}\n${extra}` : header.value;
-    // Built field by field: spreading headers of several shapes was the slowest line of the parse.
-    exceptions.push(header.module !== undefined ? { type: header.type, value, module: header.module, frames } : { type: header.type, value, frames });
+    if (!named) unnamed.push({ index: exceptions.length, extra });
+    exceptions.push(toException(named ?? { type: 'Exception', value: '' }, extra, frames));
     frames = undefined;
     pendingException = [];
   };
@@ -124,4 +126,17 @@ export function readPythonTraceback(text: string, fallback?: { type: string; val
   }
   close();
   return exceptions.length > 0 ? { exceptions, unnamed } : undefined;
+}
+
+/** The traceback's exceptions, its unnamed blocks named by `fallback` (when given) in a copy. */
+export function namePythonTraceback(traceback: PythonTraceback, fallback: { type: string; value: string } | undefined): ExceptionInfo[] {
+  const exceptions = [...traceback.exceptions];
+  if (fallback) for (const { index, extra } of traceback.unnamed) exceptions[index] = toException(fallback, extra, exceptions[index].frames);
+  return exceptions;
+}
+
+/** Built field by field: spreading headers of several shapes was the slowest line of the parse. */
+function toException(header: { type: string; value: string; module?: string }, extra: string, frames: readonly StackFrame[]): ExceptionInfo {
+  const value = extra ? `${header.value}\n${extra}` : header.value;
+  return header.module !== undefined ? { type: header.type, value, module: header.module, frames } : { type: header.type, value, frames };
 }
