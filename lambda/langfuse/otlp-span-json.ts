@@ -32,6 +32,9 @@ function stringAttributeJson(key: string, value: string): string {
   return `${stringValueOpen(key)}${jsonString(value)}}}`;
 }
 
+/** `"name":` of a JSON object, escaped as it reads inside a JSON string (`\"input\":`). */
+const escapedFieldName = boundedMemo((name: string) => JSON.stringify(`${JSON.stringify(name)}:`).slice(1, -1));
+
 export class OtlpSpanJsonWriter implements OtlpSpanSink<string> {
   /** Each attribute's text, joined once at the end (one flat string, no chain of concatenations to flatten). */
   readonly #attributes: string[] = [];
@@ -48,6 +51,17 @@ export class OtlpSpanJsonWriter implements OtlpSpanSink<string> {
     let list = '';
     for (const value of values) list += `${list === '' ? '' : ','}{"stringValue":${jsonString(value)}}`;
     this.#attributes.push(`${arrayValueOpen(key)}${list}]}}}`);
+  }
+
+  numbersAttribute(key: string, numbers: Readonly<Record<string, number | undefined>>): void {
+    // Written as it reads inside the string value: `{\"input\":808,\"total\":1019}`; numbers need no escaping.
+    let fields = '';
+    for (const name in numbers) {
+      const value = numbers[name];
+      if (value === undefined) continue;
+      fields += `${fields === '' ? '' : ','}${escapedFieldName(name)}${Number.isFinite(value) ? value : 'null'}`;
+    }
+    this.#attributes.push(`${stringValueOpen(key)}"{${fields}}"}}`);
   }
 
   span(head: OtlpSpanHead, status: OtlpStatus): string {

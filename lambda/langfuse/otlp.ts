@@ -66,6 +66,8 @@ export interface OtlpSpanSink<Span> {
   /** The same, for a value that recurs from span to span (environment, model, log stream): a writer may keep it. */
   recurringStringAttribute(key: string, value: string): void;
   stringArrayAttribute(key: string, values: readonly string[]): void;
+  /** A string attribute whose value is the JSON of a flat record of numbers (usage and cost details). */
+  numbersAttribute(key: string, numbers: Readonly<Record<string, number | undefined>>): void;
   span(head: OtlpSpanHead, status: OtlpStatus): Span;
 }
 
@@ -83,6 +85,10 @@ export class OtlpSpanBuilder implements OtlpSpanSink<OtlpSpan> {
 
   stringArrayAttribute(key: string, values: readonly string[]): void {
     this.#attributes.push({ key, value: { arrayValue: { values: values.map((stringValue) => ({ stringValue })) } } });
+  }
+
+  numbersAttribute(key: string, numbers: Readonly<Record<string, number | undefined>>): void {
+    this.stringAttribute(key, JSON.stringify(numbers));
   }
 
   span(head: OtlpSpanHead, status: OtlpStatus): OtlpSpan {

@@ -132,9 +132,9 @@ function observationAttributes(
   sink.recurringStringAttribute(OBS.modelName, call.model);
   sink.recurringStringAttribute(OBS.level, observationLevel(call));
   if (hasKeys(call.modelParameters)) sink.recurringStringAttribute(OBS.modelParameters, JSON.stringify(call.modelParameters));
-  if (call.usage !== undefined) sink.stringAttribute(OBS.usageDetails, JSON.stringify(usageDetails(call.usage)));
+  if (call.usage !== undefined) sink.numbersAttribute(OBS.usageDetails, usageDetails(call.usage));
   const cost = costDetails(call, options.prices);
-  if (cost !== undefined) sink.stringAttribute(OBS.costDetails, JSON.stringify(cost));
+  if (cost !== undefined) sink.numbersAttribute(OBS.costDetails, cost);
   if (statusMessage !== undefined) sink.stringAttribute(OBS.statusMessage, statusMessage);
   if (call.completionStartNs !== undefined) {
     sink.stringAttribute(OBS.completionStartTime, new Date(nsToMs(call.completionStartNs)).toISOString());

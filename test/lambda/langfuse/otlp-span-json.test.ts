@@ -116,14 +116,20 @@ describe('the span written as text is the JSON of the span object', () => {
 });
 
 describe('the writer and the builder agree on any sequence of attributes', () => {
-  type Step = { kind: 'string' | 'recurring'; key: string; value: string } | { kind: 'array'; key: string; values: string[] };
+  type Step =
+    | { kind: 'string' | 'recurring'; key: string; value: string }
+    | { kind: 'array'; key: string; values: string[] }
+    | { kind: 'numbers'; key: string; numbers: Record<string, number | undefined> };
+  const number = fc.oneof(fc.double(), fc.constantFrom(-0, Number.NaN, Number.POSITIVE_INFINITY, 1e21, 5e-7, undefined));
   const step: fc.Arbitrary<Step> = fc.oneof(
     fc.record({ kind: fc.constantFrom('string' as const, 'recurring' as const), key: fc.oneof(text, fc.constantFrom('langfuse.environment', 'user.id')), value: text }),
     fc.record({ kind: fc.constant('array' as const), key: text, values: fc.array(text, { maxLength: 3 }) }),
+    fc.record({ kind: fc.constant('numbers' as const), key: text, numbers: fc.dictionary(fc.oneof(text, fc.constantFrom('input', 'total', '2')), number, { maxKeys: 4 }) }),
   );
   const write = <Span>(sink: OtlpSpanSink<Span>, steps: readonly Step[], head: Parameters<OtlpSpanSink<Span>['span']>[0], message: string | undefined): Span => {
     for (const s of steps) {
       if (s.kind === 'array') sink.stringArrayAttribute(s.key, s.values);
+      else if (s.kind === 'numbers') sink.numbersAttribute(s.key, s.numbers);
       else if (s.kind === 'recurring') sink.recurringStringAttribute(s.key, s.value);
       else sink.stringAttribute(s.key, s.value);
     }
