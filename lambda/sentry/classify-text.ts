@@ -40,6 +40,11 @@ const LEVEL_WORDS: ReadonlyMap<string, LevelVerdict> = new Map(
 );
 /** What may open a level word: `[ERROR]`, `(WARN)`, `<INFO>`, `{DEBUG}`, `|FATAL|`. */
 const LEVEL_WORD_OPENERS = '[(<{|';
+/** What may close one: `[ERROR]`, `WARN:`, `INFO,`, `|FATAL|`, `ERROR-`. */
+const LEVEL_WORD_CLOSERS = '])>}|:,-';
+/** The shortest level word: ERR. */
+const MIN_LEVEL_WORD_CHARS = 3;
+const CAPITALS = new RegExp(`[A-Z]{${MIN_LEVEL_WORD_CHARS}}`);
 /** The brackets and punctuation around a level word: `[ERROR]`, `WARN:`, `|INFO|`. */
 const LEVEL_WORD_PUNCTUATION = /^[[(<{|]+|[\])>}|:,-]+$/g;
 /** `ERROR:message`, a level word glued to what follows. */
@@ -163,12 +168,20 @@ function headerOf(firstLine: string): { type: string; value: string } | undefine
   return split && EXCEPTION_TYPE_NAME.test(split.type) ? { type: split.module ? `${split.module}.${split.type}` : split.type, value: split.value } : undefined;
 }
 
-/**
- * The first level word among the first few words (upper case only), or logfmt's level=. The words are those of
- * `firstLine.split(/\s+/, LEVEL_WORD_POSITIONS)`, read in place: a word is only cut out of the line when its first
- * letter could start a level word.
- */
+/** The first level word among the first few words (upper case only), or logfmt's level=. */
 export function levelOfText(firstLine: string): LevelVerdict {
+  // Every level word is three capitals in a row or more: a line without such a run has none, and is not read.
+  const verdict = CAPITALS.test(firstLine) ? levelWordOf(firstLine) : undefined;
+  if (verdict) return verdict;
+  const logfmt = execGuarded(TEXT_PATTERNS.logfmtLevel, firstLine);
+  return logfmt ? levelFrom(logfmt[1]) : 'unknown';
+}
+
+/**
+ * The words are those of `firstLine.split(/\s+/, LEVEL_WORD_POSITIONS)`, read in place: a word is only cut out of
+ * the line when it could be a level word.
+ */
+function levelWordOf(firstLine: string): LevelVerdict | undefined {
   let start = 0;
   for (let position = 0; position < LEVEL_WORD_POSITIONS; position++) {
     let end = start;
@@ -182,18 +195,23 @@ export function levelOfText(firstLine: string): LevelVerdict {
     start = end;
     while (start < firstLine.length && isSpace(firstLine.charCodeAt(start))) start++;
   }
-  const logfmt = execGuarded(TEXT_PATTERNS.logfmtLevel, firstLine);
-  return logfmt ? levelFrom(logfmt[1]) : 'unknown';
+  return undefined;
 }
 
 /**
- * Every level word starts with an upper-case letter, so the word `text[start, end)` can only be one if its first
- * character after the opening brackets (`[ERROR]`, `(WARN)`) is one: most words are ruled out by that comparison.
+ * Every level word is three or more upper-case letters, so the word `text[start, end)` can only be one if such a
+ * run follows its opening brackets (`[ERROR]`, `(WARN)`) and ends the word or meets its closing punctuation
+ * (`ERROR]`, `WARN:`): most words are ruled out without cutting them out of the line.
  */
 function mayBeLevelWord(text: string, start: number, end: number): boolean {
   let i = start;
   while (i < end && LEVEL_WORD_OPENERS.includes(text[i])) i++;
-  const code = i < end ? text.charCodeAt(i) : 0;
+  let letters = 0;
+  while (i + letters < end && isUpperCaseLetter(text.charCodeAt(i + letters))) letters++;
+  return letters >= MIN_LEVEL_WORD_CHARS && (i + letters === end || LEVEL_WORD_CLOSERS.includes(text[i + letters]));
+}
+
+function isUpperCaseLetter(code: number): boolean {
   return code >= 0x41 && code <= 0x5a;
 }
 

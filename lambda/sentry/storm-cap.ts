@@ -35,8 +35,11 @@ export function createStormCap(maxPerFingerprint: number): StormCap {
       tallies = new Map();
     },
     admit: (key, timestampSeconds) => {
-      const tally = tallies.get(key) ?? { admitted: 0, suppressed: 0, lastSuppressedAt: 0 };
-      tallies.set(key, tally);
+      let tally = tallies.get(key);
+      if (!tally) {
+        tally = { admitted: 0, suppressed: 0, lastSuppressedAt: 0 };
+        tallies.set(key, tally);
+      }
       if (tally.admitted < maxPerFingerprint) {
         tally.admitted++;
         return true;
