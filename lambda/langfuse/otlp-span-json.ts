@@ -1,8 +1,8 @@
 /**
  * One span written straight as OTLP/JSON text: the same text JSON.stringify gives for the `OtlpSpan` object
  * (`OtlpSpanBuilder`), without building that object tree first. The JSON around each value is a constant fragment
- * per attribute key, and an attribute whose value recurs from span to span (environment, model, log stream…) is
- * remembered whole.
+ * kept on the attribute's key, and an attribute whose value recurs from span to span (environment, model, log
+ * stream…) is remembered whole.
  */
 import { boundedMemo } from '../pipeline/bounded-memo';
 import type { OtlpSpanHead, OtlpSpanSink, OtlpStatus } from './otlp';
@@ -15,21 +15,36 @@ export function jsonString(value: string): string {
   return NEEDS_ESCAPE.test(value) ? JSON.stringify(value) : `"${value}"`;
 }
 
-/**
- * `{"key":"<key>","value":{"stringValue":` per key: the mapper's constant keys and the metadata keys services log.
- * Remembered text is joined rather than concatenated: a flat string copies fastest into every span's text.
- */
-const stringValueOpen = boundedMemo((key: string) => ['{"key":', jsonString(key), ',"value":{"stringValue":'].join(''));
-const arrayValueOpen = boundedMemo((key: string) => ['{"key":', jsonString(key), ',"value":{"arrayValue":{"values":['].join(''));
-
 /** Distinct values remembered per recurring key; past it a value is written afresh each time. */
 const MAX_RECURRING_VALUES = 256;
-const recurringAttribute = boundedMemo((key: string) =>
-  boundedMemo((value: string) => [stringValueOpen(key), jsonString(value), '}}'].join(''), MAX_RECURRING_VALUES),
-);
 
-function stringAttributeJson(key: string, value: string): string {
-  return `${stringValueOpen(key)}${jsonString(value)}}}`;
+/**
+ * An attribute key with the JSON text around its values, made once per key (the mapper's constants, and the
+ * metadata keys it remembers), so writing an attribute looks nothing up by name. Remembered text is joined, not
+ * concatenated: a flat string is copied into every span's text without walking the pieces it was made of.
+ */
+export class OtlpAttributeKey {
+  /** `{"key":"<name>","value":{"stringValue":` */
+  readonly stringValueOpen: string;
+  /** `{"key":"<name>","value":{"arrayValue":{"values":[` */
+  readonly arrayValueOpen: string;
+  #recurring: ((value: string) => string) | undefined;
+
+  constructor(readonly name: string) {
+    this.stringValueOpen = ['{"key":', jsonString(name), ',"value":{"stringValue":'].join('');
+    this.arrayValueOpen = ['{"key":', jsonString(name), ',"value":{"arrayValue":{"values":['].join('');
+  }
+
+  /** The whole attribute for a value that recurs from span to span, remembered per value. */
+  recurringStringAttribute(value: string): string {
+    this.#recurring ??= boundedMemo((recurring: string) => [this.stringValueOpen, jsonString(recurring), '}}'].join(''), MAX_RECURRING_VALUES);
+    return this.#recurring(value);
+  }
+}
+
+/** Keys for a table of attribute names. */
+export function otlpAttributeKeys<Names extends Readonly<Record<string, string>>>(names: Names): { readonly [Name in keyof Names]: OtlpAttributeKey } {
+  return Object.fromEntries(Object.entries(names).map(([id, name]) => [id, new OtlpAttributeKey(name)])) as { [Name in keyof Names]: OtlpAttributeKey };
 }
 
 /** `"name":` of a JSON object, escaped as it reads inside a JSON string (`\"input\":`). */
@@ -39,21 +54,21 @@ export class OtlpSpanJsonWriter implements OtlpSpanSink<string> {
   /** Each attribute's text, joined once at the end (one flat string, no chain of concatenations to flatten). */
   readonly #attributes: string[] = [];
 
-  stringAttribute(key: string, value: string): void {
-    this.#attributes.push(stringAttributeJson(key, value));
+  stringAttribute(key: OtlpAttributeKey, value: string): void {
+    this.#attributes.push(`${key.stringValueOpen}${jsonString(value)}}}`);
   }
 
-  recurringStringAttribute(key: string, value: string): void {
-    this.#attributes.push(recurringAttribute(key)(value));
+  recurringStringAttribute(key: OtlpAttributeKey, value: string): void {
+    this.#attributes.push(key.recurringStringAttribute(value));
   }
 
-  stringArrayAttribute(key: string, values: readonly string[]): void {
+  stringArrayAttribute(key: OtlpAttributeKey, values: readonly string[]): void {
     let list = '';
     for (const value of values) list += `${list === '' ? '' : ','}{"stringValue":${jsonString(value)}}`;
-    this.#attributes.push(`${arrayValueOpen(key)}${list}]}}}`);
+    this.#attributes.push(`${key.arrayValueOpen}${list}]}}}`);
   }
 
-  numbersAttribute(key: string, numbers: Readonly<Record<string, number | undefined>>): void {
+  numbersAttribute(key: OtlpAttributeKey, numbers: Readonly<Record<string, number | undefined>>): void {
     // Written as it reads inside the string value: `{\"input\":808,\"total\":1019}`; numbers need no escaping.
     let fields = '';
     for (const name in numbers) {
@@ -61,7 +76,7 @@ export class OtlpSpanJsonWriter implements OtlpSpanSink<string> {
       if (value === undefined) continue;
       fields += `${fields === '' ? '' : ','}${escapedFieldName(name)}${Number.isFinite(value) ? value : 'null'}`;
     }
-    this.#attributes.push(`${stringValueOpen(key)}"{${fields}}"}}`);
+    this.#attributes.push(`${key.stringValueOpen}"{${fields}}"}}`);
   }
 
   span(head: OtlpSpanHead, status: OtlpStatus): string {

@@ -5,6 +5,8 @@
  * `arrayValue`.
  */
 
+import type { OtlpAttributeKey } from './otlp-span-json';
+
 export type OtlpAnyValue =
   | { readonly stringValue: string }
   | { readonly intValue: string }
@@ -62,12 +64,12 @@ export interface OtlpExportRequest {
  * gives the text that is sent, and tests hold the two to the same JSON.
  */
 export interface OtlpSpanSink<Span> {
-  stringAttribute(key: string, value: string): void;
+  stringAttribute(key: OtlpAttributeKey, value: string): void;
   /** The same, for a value that recurs from span to span (environment, model, log stream): a writer may keep it. */
-  recurringStringAttribute(key: string, value: string): void;
-  stringArrayAttribute(key: string, values: readonly string[]): void;
+  recurringStringAttribute(key: OtlpAttributeKey, value: string): void;
+  stringArrayAttribute(key: OtlpAttributeKey, values: readonly string[]): void;
   /** A string attribute whose value is the JSON of a flat record of numbers (usage and cost details). */
-  numbersAttribute(key: string, numbers: Readonly<Record<string, number | undefined>>): void;
+  numbersAttribute(key: OtlpAttributeKey, numbers: Readonly<Record<string, number | undefined>>): void;
   span(head: OtlpSpanHead, status: OtlpStatus): Span;
 }
 
@@ -75,19 +77,19 @@ export interface OtlpSpanSink<Span> {
 export class OtlpSpanBuilder implements OtlpSpanSink<OtlpSpan> {
   readonly #attributes: OtlpKeyValue[] = [];
 
-  stringAttribute(key: string, value: string): void {
-    this.#attributes.push({ key, value: { stringValue: value } });
+  stringAttribute(key: OtlpAttributeKey, value: string): void {
+    this.#attributes.push({ key: key.name, value: { stringValue: value } });
   }
 
-  recurringStringAttribute(key: string, value: string): void {
+  recurringStringAttribute(key: OtlpAttributeKey, value: string): void {
     this.stringAttribute(key, value);
   }
 
-  stringArrayAttribute(key: string, values: readonly string[]): void {
-    this.#attributes.push({ key, value: { arrayValue: { values: values.map((stringValue) => ({ stringValue })) } } });
+  stringArrayAttribute(key: OtlpAttributeKey, values: readonly string[]): void {
+    this.#attributes.push({ key: key.name, value: { arrayValue: { values: values.map((stringValue) => ({ stringValue })) } } });
   }
 
-  numbersAttribute(key: string, numbers: Readonly<Record<string, number | undefined>>): void {
+  numbersAttribute(key: OtlpAttributeKey, numbers: Readonly<Record<string, number | undefined>>): void {
     this.stringAttribute(key, JSON.stringify(numbers));
   }
 

@@ -12,7 +12,7 @@ import { spanIdFor, traceIdFor, type EventCoordinates } from './ids';
 import { OBSERVATION_ATTRIBUTES as OBS, RESERVED_KEY_SEGMENTS, TRACE_ATTRIBUTES as TRACE, type ObservationLevel } from './langfuse-attributes';
 import type { LlmCall } from './llm-call';
 import { OtlpSpanBuilder, SPAN_KIND_CLIENT, STATUS_CODE, type OtlpSpan, type OtlpSpanHead, type OtlpSpanSink } from './otlp';
-import { OtlpSpanJsonWriter } from './otlp-span-json';
+import { OtlpAttributeKey, otlpAttributeKeys, OtlpSpanJsonWriter } from './otlp-span-json';
 import type { LangfusePayload } from './payload';
 import { costDetails, usageDetails } from './usage-and-cost';
 import { serviceOfLogGroup } from '../pipeline/log-group';
@@ -45,6 +45,10 @@ export const MAX_STATUS_MESSAGE_CHARS = 1000;
 /** Langfuse environments: lower-case alphanumerics, `-` and `_`, at most 40 characters, not starting with `langfuse`. */
 export const MAX_ENVIRONMENT_LENGTH = 40;
 export const DEFAULT_TRACE_NAME = 'llm-call';
+
+/** The keys the mapper writes, made once (the metadata prefixes come along unused: those keys are made per name). */
+const TRACE_KEY = otlpAttributeKeys(TRACE);
+const OBS_KEY = otlpAttributeKeys(OBS);
 
 /** The span as a typed object (what tests and readers inspect; `mapCallToPayload` writes the same span as text). */
 export function mapCallToSpan(
@@ -108,13 +112,13 @@ function traceAttributes(
   source: SourceCoordinates,
   context: ForwarderContext,
 ): void {
-  sink.recurringStringAttribute(TRACE.name, call.operation ?? DEFAULT_TRACE_NAME);
-  sink.recurringStringAttribute(TRACE.environment, langfuseEnvironment(call.environment ?? context.environment));
-  if (call.userId !== undefined) sink.stringAttribute(TRACE.userId, call.userId);
-  if (call.sessionId !== undefined) sink.stringAttribute(TRACE.sessionId, call.sessionId);
+  sink.recurringStringAttribute(TRACE_KEY.name, call.operation ?? DEFAULT_TRACE_NAME);
+  sink.recurringStringAttribute(TRACE_KEY.environment, langfuseEnvironment(call.environment ?? context.environment));
+  if (call.userId !== undefined) sink.stringAttribute(TRACE_KEY.userId, call.userId);
+  if (call.sessionId !== undefined) sink.stringAttribute(TRACE_KEY.sessionId, call.sessionId);
   const release = call.release ?? context.release;
-  if (release !== undefined) sink.recurringStringAttribute(TRACE.release, release);
-  if (call.tags.length > 0) sink.stringArrayAttribute(TRACE.tags, call.tags);
+  if (release !== undefined) sink.recurringStringAttribute(TRACE_KEY.release, release);
+  if (call.tags.length > 0) sink.stringArrayAttribute(TRACE_KEY.tags, call.tags);
   const metadata = { service: serviceName, log_group: source.logGroup, ...call.metadata };
   traceMetadataAttributes(sink, metadata);
 }
@@ -128,21 +132,21 @@ function observationAttributes(
   options: SpanMappingOptions,
 ): void {
   const { content } = options;
-  sink.recurringStringAttribute(OBS.type, 'generation');
-  sink.recurringStringAttribute(OBS.modelName, call.model);
-  sink.recurringStringAttribute(OBS.level, observationLevel(call));
-  if (hasKeys(call.modelParameters)) sink.recurringStringAttribute(OBS.modelParameters, JSON.stringify(call.modelParameters));
-  if (call.usage !== undefined) sink.numbersAttribute(OBS.usageDetails, usageDetails(call.usage));
+  sink.recurringStringAttribute(OBS_KEY.type, 'generation');
+  sink.recurringStringAttribute(OBS_KEY.modelName, call.model);
+  sink.recurringStringAttribute(OBS_KEY.level, observationLevel(call));
+  if (hasKeys(call.modelParameters)) sink.recurringStringAttribute(OBS_KEY.modelParameters, JSON.stringify(call.modelParameters));
+  if (call.usage !== undefined) sink.numbersAttribute(OBS_KEY.usageDetails, usageDetails(call.usage));
   const cost = costDetails(call, options.prices);
-  if (cost !== undefined) sink.numbersAttribute(OBS.costDetails, cost);
-  if (statusMessage !== undefined) sink.stringAttribute(OBS.statusMessage, statusMessage);
+  if (cost !== undefined) sink.numbersAttribute(OBS_KEY.costDetails, cost);
+  if (statusMessage !== undefined) sink.stringAttribute(OBS_KEY.statusMessage, statusMessage);
   if (call.completionStartNs !== undefined) {
-    sink.stringAttribute(OBS.completionStartTime, new Date(nsToMs(call.completionStartNs)).toISOString());
+    sink.stringAttribute(OBS_KEY.completionStartTime, new Date(nsToMs(call.completionStartNs)).toISOString());
   }
   const input = content.content(call.input);
-  if (input !== undefined) sink.stringAttribute(OBS.input, input);
+  if (input !== undefined) sink.stringAttribute(OBS_KEY.input, input);
   const output = content.content(call.output);
-  if (output !== undefined) sink.stringAttribute(OBS.output, output);
+  if (output !== undefined) sink.stringAttribute(OBS_KEY.output, output);
   observationMetadata(sink, call, source, context, content.policy);
 }
 
@@ -162,9 +166,9 @@ const OBSERVATION_METADATA_NAMES = [
   'latency_ms',
   'content_policy',
 ] as const;
-const OBSERVATION_METADATA = Object.fromEntries(OBSERVATION_METADATA_NAMES.map((name) => [name, OBS.metadataPrefix + name])) as Readonly<
-  Record<(typeof OBSERVATION_METADATA_NAMES)[number], string>
->;
+const OBSERVATION_METADATA = otlpAttributeKeys(
+  Object.fromEntries(OBSERVATION_METADATA_NAMES.map((name) => [name, OBS.metadataPrefix + name])) as Record<(typeof OBSERVATION_METADATA_NAMES)[number], string>,
+);
 
 function observationMetadata(
   sink: OtlpSpanSink<unknown>,
@@ -190,7 +194,7 @@ function observationMetadata(
 }
 
 /** One metadata attribute under a known-safe key, with the value rules of free metadata. */
-function metadataAttribute(sink: OtlpSpanSink<unknown>, key: string, value: string | number | undefined, recurring: boolean): void {
+function metadataAttribute(sink: OtlpSpanSink<unknown>, key: OtlpAttributeKey, value: string | number | undefined, recurring: boolean): void {
   const stringValue = cappedMetadataValue(value);
   if (stringValue === undefined) return;
   if (recurring) sink.recurringStringAttribute(key, stringValue);
@@ -232,8 +236,8 @@ function traceMetadataAttributes(sink: OtlpSpanSink<unknown>, metadata: Readonly
     const stringValue = cappedMetadataValue(metadata[rawKey]);
     if (stringValue === undefined) continue;
     const key = traceMetadataKey(rawKey);
-    if (key === undefined || taken.has(key)) continue;
-    taken.add(key);
+    if (key === undefined || taken.has(key.name)) continue;
+    taken.add(key.name);
     sink.stringAttribute(key, stringValue);
   }
 }
@@ -241,7 +245,7 @@ function traceMetadataAttributes(sink: OtlpSpanSink<unknown>, metadata: Readonly
 /** Attribute keys per metadata key, remembered: the same few keys repeat on every line. */
 const traceMetadataKey = boundedMemo((rawKey: string) => {
   const key = safeMetadataKey(rawKey);
-  return key === undefined ? undefined : TRACE.metadataPrefix + key;
+  return key === undefined ? undefined : new OtlpAttributeKey(TRACE.metadataPrefix + key);
 });
 
 function safeMetadataKey(raw: string): string | undefined {

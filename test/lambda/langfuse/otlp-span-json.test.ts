@@ -3,7 +3,7 @@ import { LLM_PRICES } from '../../../lib/config/llm-prices';
 import { CONTENT_POLICIES, contentFilter, withoutContent } from '../../../lambda/langfuse/content-policy';
 import { LLM_FORMATS, type LlmCall } from '../../../lambda/langfuse/llm-call';
 import { OtlpSpanBuilder, type OtlpSpanSink } from '../../../lambda/langfuse/otlp';
-import { jsonString, OtlpSpanJsonWriter } from '../../../lambda/langfuse/otlp-span-json';
+import { jsonString, OtlpAttributeKey, OtlpSpanJsonWriter } from '../../../lambda/langfuse/otlp-span-json';
 import { mapCallToPayload, mapCallToSpan, type SourceCoordinates } from '../../../lambda/langfuse/span-mapper';
 import { attributesOf } from './otlp-reading';
 
@@ -126,12 +126,15 @@ describe('the writer and the builder agree on any sequence of attributes', () =>
     fc.record({ kind: fc.constant('array' as const), key: text, values: fc.array(text, { maxLength: 3 }) }),
     fc.record({ kind: fc.constant('numbers' as const), key: text, numbers: fc.dictionary(fc.oneof(text, fc.constantFrom('input', 'total', '2')), number, { maxKeys: 4 }) }),
   );
+  // One key object per name across all runs, as the mapper keeps them: what a key remembers is reused.
+  const keys = new Map<string, OtlpAttributeKey>();
+  const keyOf = (name: string) => keys.get(name) ?? keys.set(name, new OtlpAttributeKey(name)).get(name)!;
   const write = <Span>(sink: OtlpSpanSink<Span>, steps: readonly Step[], head: Parameters<OtlpSpanSink<Span>['span']>[0], message: string | undefined): Span => {
     for (const s of steps) {
-      if (s.kind === 'array') sink.stringArrayAttribute(s.key, s.values);
-      else if (s.kind === 'numbers') sink.numbersAttribute(s.key, s.numbers);
-      else if (s.kind === 'recurring') sink.recurringStringAttribute(s.key, s.value);
-      else sink.stringAttribute(s.key, s.value);
+      if (s.kind === 'array') sink.stringArrayAttribute(keyOf(s.key), s.values);
+      else if (s.kind === 'numbers') sink.numbersAttribute(keyOf(s.key), s.numbers);
+      else if (s.kind === 'recurring') sink.recurringStringAttribute(keyOf(s.key), s.value);
+      else sink.stringAttribute(keyOf(s.key), s.value);
     }
     return sink.span(head, message === undefined ? { code: 1 } : { code: 2, message });
   };
