@@ -6,6 +6,7 @@ import { levelFrom, type LevelVerdict } from './levels';
 import { parseAnyTrace } from './stack-traces/any-trace';
 import { splitJavaHeader } from './stack-traces/java';
 import { firstNonSpace, isSpace } from './stack-traces/lines';
+import { recentMemo } from './recent-memo';
 import { splitPythonException } from './stack-traces/python';
 
 /**
@@ -130,8 +131,7 @@ function lambdaRuntimeFailure(envelope: Envelope): DetectedError | undefined {
   const body = envelope.body;
   const report = RUNTIME_REPORT_START.test(body) ? RUNTIME_REPORT.exec(body) : null;
   if (report) {
-    const json = readJsonObject(report[2]);
-    const found = json ? lambdaRuntimeError(json) : undefined;
+    const found = runtimeReportError(report[2]);
     if (found) {
       const primary = found.exceptions.at(-1)!;
       const level = report[1] === 'Invoke Error' ? 'error' : 'fatal';
@@ -157,6 +157,19 @@ function lambdaRuntimeFailure(envelope: Envelope): DetectedError | undefined {
   }
   return undefined;
 }
+
+/**
+ * The error an `Invoke Error` / `Uncaught Exception` report's JSON describes. A storm repeats one report, character
+ * for character (type, message, stack; the time and request id are outside the JSON), so each is read once while it
+ * recurs: up to 256 reports of 16 KB, 1 M characters in all. The answer is shared: never mutated.
+ */
+const runtimeReportError = recentMemo(
+  (json: string): Found | null => {
+    const parsed = readJsonObject(json);
+    return (parsed && lambdaRuntimeError(parsed)) ?? null;
+  },
+  { maxEntries: 256, maxInputChars: 16 * 1024, maxTotalChars: 1024 * 1024 },
+);
 
 function runtimeFailure(envelope: Envelope, level: DetectedError['level'], platform: Platform, message: string, exceptions: DetectedError['exceptions']): DetectedError {
   return withTimeAndRequest({ level, format: LOG_FORMATS.lambdaText, platform, message, exceptions }, envelope);

@@ -2,7 +2,7 @@ import type { ExceptionInfo, Platform } from '../detected-error';
 import { parseGoPanic } from './go';
 import { parseJavaStack } from './java';
 import { namePythonTraceback, readPythonTraceback, TRACEBACK_HEADER, type PythonTraceback } from './python';
-import { recentMemo } from './recent-memo';
+import { recentMemo } from '../recent-memo';
 import { parseV8Stack } from './v8';
 
 /** Cheap whole-text tests that decide which parser to run (each parser then reads line by line). */

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { logEvent } from '../../../lambda/pipeline/log-event';
 import { classify } from '../../../lambda/sentry/classify';
 import { parseAnyTrace } from '../../../lambda/sentry/stack-traces/any-trace';
-import { recentMemo } from '../../../lambda/sentry/stack-traces/recent-memo';
+import { recentMemo } from '../../../lambda/sentry/recent-memo';
 import { NODE_STACK } from '../../fixtures/logs/error-lines';
 
 describe('recentMemo', () => {
@@ -71,6 +71,14 @@ describe('remembered stacks', () => {
     expect(parseAnyTrace(framesOnly)!.exceptions[0]).toMatchObject({ type: 'Exception', value: '' });
     expect(parseAnyTrace(framesOnly, { type: 'KeyError', value: "'vat'" })!.exceptions[0]).toMatchObject({ type: 'KeyError', value: "'vat'" });
     expect(parseAnyTrace(framesOnly)!.exceptions[0]).toMatchObject({ type: 'Exception', value: '' });
+  });
+
+  test('an Invoke Error report classifies the same, first time or remembered', () => {
+    const report = `Invoke Error \t${JSON.stringify({ errorType: 'TypeError', errorMessage: "Cannot read properties of undefined (reading 'amount')", stack: NODE_STACK.split('\n') })}`;
+    const first = classify(source(`2026-11-21T09:30:11.204Z\t8f507cfc-1a2b-4c3d-9e8f-0a1b2c3d4e5f\tERROR\t${report}`))!;
+    const again = classify(source(`2026-11-21T09:30:12.204Z\t0b1c2d3e-1a2b-4c3d-9e8f-0a1b2c3d4e5f\tERROR\t${report}`))!;
+    expect(first).toMatchObject({ message: "Invoke Error: TypeError: Cannot read properties of undefined (reading 'amount')", requestId: '8f507cfc-1a2b-4c3d-9e8f-0a1b2c3d4e5f' });
+    expect(again).toEqual({ ...first, timestamp: first.timestamp! + 1000, requestId: '0b1c2d3e-1a2b-4c3d-9e8f-0a1b2c3d4e5f' });
   });
 
   test('the same stack parses to equal results, first time or remembered', () => {

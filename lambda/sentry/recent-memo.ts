@@ -3,7 +3,8 @@
  * them and `maxTotalChars` characters in all; an input longer than `maxInputChars` is computed every time. Log
  * lines are untrusted, so memory stays bounded whatever arrives. Unlike `pipeline/bounded-memo`, which keeps the
  * first inputs it sees and then stops, this one lets the oldest input go: a container outlives many storms, and
- * each storm repeats its own stack. A remembered value is shared by every caller: it must be treated as immutable.
+ * each storm repeats its own stack or error report. A remembered value is shared by every caller: it must be
+ * treated as immutable.
  */
 export interface RecentMemoLimits {
   readonly maxEntries: number;
