@@ -62,13 +62,18 @@ export function exportBody(payloads: readonly LangfusePayload[]): string {
  * are already known, so there is no joined string to build and copy to UTF-8 again.
  */
 export function exportBodyBytes(payloads: readonly LangfusePayload[]): Buffer {
+  return writeExportBody(payloads, (size) => Buffer.allocUnsafe(size));
+}
+
+/** Writes the body into the buffer `bufferOf` gives for its size. */
+function writeExportBody(payloads: readonly LangfusePayload[], bufferOf: (size: number) => Buffer): Buffer {
   const resources = [...groupByService(payloads)].map(([serviceName, spans]) => ({ open: resourceOpen(serviceName), spans }));
   let size = BODY_OPEN.length + Math.max(resources.length - 1, 0) + BODY_CLOSE.length;
   for (const { open, spans } of resources) {
     size += Buffer.byteLength(open, 'utf8') + spans.length - 1 + RESOURCE_CLOSE.length;
     for (const payload of spans) size += spanBytes(payload);
   }
-  const body = Buffer.allocUnsafe(size);
+  const body = bufferOf(size);
   let at = body.write(BODY_OPEN, 0, 'latin1');
   resources.forEach(({ open, spans }, resource) => {
     if (resource > 0) at += body.write(',', at, 'latin1');
@@ -80,8 +85,8 @@ export function exportBodyBytes(payloads: readonly LangfusePayload[]): Buffer {
     at += body.write(RESOURCE_CLOSE, at, 'latin1');
   });
   at += body.write(BODY_CLOSE, at, 'latin1');
-  // The size is computed from the same parts; a mismatch would send uninitialised memory.
-  if (at !== size) throw new Error(`export body is ${at} bytes, sized for ${size}`);
+  // The size is computed from the same parts; a mismatch would send stale or uninitialised memory.
+  if (at !== size || body.length !== size) throw new Error(`export body is ${at} bytes, sized for ${size}`);
   return body;
 }
 
@@ -93,7 +98,20 @@ function writeSpan(body: Buffer, at: number, payload: LangfusePayload): number {
 
 /** The gzipped body for a set of spans. */
 export function encodeBody(payloads: readonly LangfusePayload[]): Buffer {
-  return gzipSync(exportBodyBytes(payloads), { level: GZIP_LEVEL });
+  return gzipSync(writeExportBody(payloads, scratchBody), { level: GZIP_LEVEL });
+}
+
+/**
+ * Where a body is written before it is gzipped (synchronously, so one buffer serves every chunk): reused, because
+ * a fresh multi-MB buffer is fresh memory that page-faults in on every export. At most MAX_EXPORT_JSON_BYTES is
+ * kept; a larger body (one oversized span) gets a buffer of its own.
+ */
+let scratch = Buffer.alloc(0);
+
+function scratchBody(size: number): Buffer {
+  if (size > MAX_EXPORT_JSON_BYTES) return Buffer.allocUnsafe(size);
+  if (scratch.length < size) scratch = Buffer.allocUnsafe(MAX_EXPORT_JSON_BYTES);
+  return scratch.subarray(0, size);
 }
 
 /**
