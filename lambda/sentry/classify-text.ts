@@ -161,14 +161,14 @@ function lambdaRuntimeFailure(envelope: Envelope): DetectedError | undefined {
 /**
  * The error an `Invoke Error` / `Uncaught Exception` report's JSON describes. A storm repeats one report, character
  * for character (type, message, stack; the time and request id are outside the JSON), so each is read once while it
- * recurs: up to 256 reports of 16 KB, 1 M characters in all. The answer is shared: never mutated.
+ * recurs: up to 256 reports of 16 KB, 512 K characters in all. The answer is shared: never mutated.
  */
 const runtimeReportError = recentMemo(
   (json: string): Found | null => {
     const parsed = readJsonObject(json);
     return (parsed && lambdaRuntimeError(parsed)) ?? null;
   },
-  { maxEntries: 256, maxInputChars: 16 * 1024, maxTotalChars: 1024 * 1024 },
+  { maxEntries: 256, maxInputChars: 16 * 1024, maxTotalChars: 512 * 1024 },
 );
 
 function runtimeFailure(envelope: Envelope, level: DetectedError['level'], platform: Platform, message: string, exceptions: DetectedError['exceptions']): DetectedError {

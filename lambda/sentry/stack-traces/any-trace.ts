@@ -13,9 +13,9 @@ const V8_FRAME = /\n[ \t]+at [^\n]*?(?::\d+:\d+\)?|\((?:native|<anonymous>|index
 /**
  * Stacks parsed recently, by their text. A storm repeats one failure, and its stack (code locations, usually the
  * same message) comes back character for character on every occurrence; parsing it again was most of the cost of
- * a suppressed line. 512 stacks of up to 16 KB, 2 M characters in all, at most.
+ * a suppressed line. 512 stacks of up to 16 KB, 1 M characters in all, at most.
  */
-const STACK_MEMO_LIMITS = { maxEntries: 512, maxInputChars: 16 * 1024, maxTotalChars: 2 * 1024 * 1024 } as const;
+const STACK_MEMO_LIMITS = { maxEntries: 512, maxInputChars: 16 * 1024, maxTotalChars: 1024 * 1024 } as const;
 
 export interface ParsedTrace {
   readonly platform: Platform;
