@@ -1,6 +1,6 @@
 import { boundedMemo } from '../../pipeline/bounded-memo';
 import type { ExceptionInfo, StackFrame } from '../detected-error';
-import { containing, execGuarded, guarded, testGuarded } from '../guarded-pattern';
+import { execGuarded, firstCodeOf, guarded, startingWith, testGuarded } from '../guarded-pattern';
 import { isInApp } from './in-app';
 import { firstNonSpace, isSpace, splitLines } from './lines';
 
@@ -14,12 +14,12 @@ const HEADER = /^(?:Exception in thread "[^"]*"\s+)?((?:[a-zA-Z_$][\w$]*\.)+[A-Z
 const FRAME = /^\s*at\s+(?:[\w.$-]+(?:@[\w.-]+)?\/)?((?:[\w$]+\.)*[\w$]+)\.([\w$<>-]+)\(([^)]*)\)\s*(?:~?\[[^\]]*\])?\s*$/;
 const NO_FILE = /^(?:Native Method|Unknown Source)$/;
 const DIGITS = /^\d+$/;
-/** The patterns each line is tried against, each behind the literal it needs. */
+/** The patterns each line is tried against, each behind the character its match must start with. */
 export const JAVA_LINES = {
-  causedBy: guarded(/^\s*Caused by:\s*(.*)$/, containing('Caused by:')),
-  suppressed: guarded(/^\s+Suppressed:\s/, containing('Suppressed:')),
+  causedBy: guarded(/^\s*Caused by:\s*(.*)$/, startingWith('C')),
+  suppressed: guarded(/^\s+Suppressed:\s/, startingWith('S')),
   /** `... 5 more` (printStackTrace) and `... 3 common frames omitted` (Logback). */
-  omitted: guarded(/^\s*\.\.\. \d+ (?:more|common frames omitted)/, containing('... ')),
+  omitted: guarded(/^\s*\.\.\. \d+ (?:more|common frames omitted)/, startingWith('.')),
 } as const;
 
 export function javaFrame(className: string, method: string, location: string): StackFrame {
@@ -53,14 +53,15 @@ export function parseJavaStack(text: string): ExceptionInfo[] | undefined {
   let current: { header: string; frames: StackFrame[] } | undefined;
   let suppressedDepth: number | undefined;
   for (const line of lines) {
-    const caused = execGuarded(JAVA_LINES.causedBy, line);
+    const first = firstCodeOf(line);
+    const caused = execGuarded(JAVA_LINES.causedBy, line, first);
     if (caused && !(suppressedDepth !== undefined && isSpace(line.charCodeAt(0)))) {
       suppressedDepth = undefined;
       current = { header: caused[1], frames: [] };
       blocks.push(current);
       continue;
     }
-    if (testGuarded(JAVA_LINES.suppressed, line)) {
+    if (testGuarded(JAVA_LINES.suppressed, line, first)) {
       suppressedDepth = firstNonSpace(line);
       continue;
     }
@@ -71,7 +72,7 @@ export function parseJavaStack(text: string): ExceptionInfo[] | undefined {
       current?.frames.push(frame);
       continue;
     }
-    if (testGuarded(JAVA_LINES.omitted, line)) continue;
+    if (testGuarded(JAVA_LINES.omitted, line, first)) continue;
     if (!current && HEADER.test(line.trim())) {
       current = { header: line.trim(), frames: [] };
       blocks.push(current);
