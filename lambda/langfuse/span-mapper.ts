@@ -201,8 +201,9 @@ function metadataAttribute(sink: OtlpSpanSink<unknown>, key: OtlpAttributeKey, v
   else sink.stringAttribute(key, stringValue);
 }
 
+/** `Object.keys(record).length > 0` without building the list. */
 function hasKeys(record: Readonly<Record<string, unknown>>): boolean {
-  for (const _key in record) return true;
+  for (const key in record) if (Object.hasOwn(record, key)) return true;
   return false;
 }
 
