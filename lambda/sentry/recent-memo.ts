@@ -13,15 +13,6 @@ export interface RecentMemoLimits {
 }
 
 /** `compute` answers null rather than undefined, so that one lookup tells a remembered answer from none. */
-/**
- * A copy of `text` that holds on to nothing else. A stack cut out of a log line by a regular expression or `slice`
- * is, in V8, a view of the whole line: kept as a key, it would keep the line (up to 1 MB) alive with it. Slicing a
- * concatenation makes V8 copy the characters into a string of their own first.
- */
-function ownCopy(text: string): string {
-  return ` ${text}`.slice(1);
-}
-
 export function recentMemo<T extends object | null>(compute: (input: string) => T, limits: RecentMemoLimits): (input: string) => T {
   // A Map iterates in insertion order: its first key is the oldest.
   const cache = new Map<string, T>();
@@ -40,4 +31,13 @@ export function recentMemo<T extends object | null>(compute: (input: string) => 
     totalChars += input.length;
     return value;
   };
+}
+
+/**
+ * A copy of `text` that holds on to nothing else. A stack cut out of a log line by a regular expression or `slice`
+ * is, in V8, a view of the whole line: kept as a key, it would keep the line (up to 1 MB) alive with it. Slicing a
+ * concatenation makes V8 copy the characters into a string of their own first.
+ */
+function ownCopy(text: string): string {
+  return ` ${text}`.slice(1);
 }

@@ -1,8 +1,8 @@
 import type { ExceptionInfo, Platform } from '../detected-error';
+import { recentMemo } from '../recent-memo';
 import { parseGoPanic } from './go';
 import { parseJavaStack } from './java';
 import { namePythonTraceback, readPythonTraceback, TRACEBACK_HEADER, type PythonTraceback } from './python';
-import { recentMemo } from '../recent-memo';
 import { parseV8Stack } from './v8';
 
 /** Cheap whole-text tests that decide which parser to run (each parser then reads line by line). */

@@ -1,7 +1,7 @@
-import { boundedMemo } from '../../pipeline/bounded-memo';
 import type { ExceptionInfo, StackFrame } from '../detected-error';
-import { isInApp, shortPath } from './in-app';
 import { execGuarded, firstCodeOf, guarded, replaceGuarded, startingWith, testGuarded } from '../guarded-pattern';
+import { recentMemo } from '../recent-memo';
+import { isInApp, shortPath } from './in-app';
 import { firstNonSpace, isSpace, splitLines } from './lines';
 
 /**
@@ -29,12 +29,16 @@ const EXCEPTION_LINE = /^([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)(?::\s?(.*))?$/;
 const SLASHES = /\//g;
 
 /**
- * What a frame's path says, read once per container (bounded): the same files appear in every traceback of a storm.
+ * What a frame's path says, read once while it recurs: the same files appear in every traceback of a storm. Up to
+ * 4,096 paths of 1,024 characters, 256 K characters in all.
  */
-const pathFacts = boundedMemo((file: string) => {
-  const filename = shortPath(file);
-  return { filename, inApp: isInApp('python', file), module: file.endsWith('.py') ? filename.slice(0, -3).replace(SLASHES, '.') : undefined };
-}, 4096);
+const pathFacts = recentMemo(
+  (file: string) => {
+    const filename = shortPath(file);
+    return { filename, inApp: isInApp('python', file), module: file.endsWith('.py') ? filename.slice(0, -3).replace(SLASHES, '.') : undefined };
+  },
+  { maxEntries: 4096, maxInputChars: 1024, maxTotalChars: 256 * 1024 },
+);
 
 export function parsePythonFrameLine(file: string, lineno: string, fn: string | undefined, source?: string): StackFrame {
   const { filename, inApp, module } = pathFacts(file);
