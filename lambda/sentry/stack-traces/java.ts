@@ -11,11 +11,11 @@ import { firstNonSpace, isSpace, splitLines } from './lines';
  */
 
 const HEADER = /^(?:Exception in thread "[^"]*"\s+)?((?:[a-zA-Z_$][\w$]*\.)+[A-Za-z_$][\w$]*)(?::\s?(.*))?$/;
-const FRAME = /^\s*at\s+(?:[\w.$-]+(?:@[\w.-]+)?\/)?((?:[\w$]+\.)*[\w$]+)\.([\w$<>-]+)\(([^)]*)\)\s*(?:~?\[[^\]]*\])?\s*$/;
 const NO_FILE = /^(?:Native Method|Unknown Source)$/;
 const DIGITS = /^\d+$/;
 /** The patterns each line is tried against, each behind the character its match must start with. */
 export const JAVA_LINES = {
+  frame: guarded(/^\s*at\s+(?:[\w.$-]+(?:@[\w.-]+)?\/)?((?:[\w$]+\.)*[\w$]+)\.([\w$<>-]+)\(([^)]*)\)\s*(?:~?\[[^\]]*\])?\s*$/, startingWith('a')),
   causedBy: guarded(/^\s*Caused by:\s*(.*)$/, startingWith('C')),
   suppressed: guarded(/^\s+Suppressed:\s/, startingWith('S')),
   /** `... 5 more` (printStackTrace) and `... 3 common frames omitted` (Logback). */
@@ -41,9 +41,12 @@ export function splitJavaHeader(header: string): { type: string; value: string; 
   return { type: qualified.slice(dot + 1), value: (value ?? '').trim(), module: qualified.slice(0, dot) };
 }
 
-/** An `at` line's frame, read once per container (bounded): the same frames repeat in every occurrence of an error. */
+/**
+ * An `at` line's frame, read once per container (bounded): the same frames repeat in every occurrence of an error.
+ * Only lines that start with `a` are looked up, so headers (which carry ids) do not fill the memo.
+ */
 const frameOfLine = boundedMemo((line: string): StackFrame | undefined => {
-  const frame = FRAME.exec(line);
+  const frame = JAVA_LINES.frame.pattern.exec(line);
   return frame ? javaFrame(frame[1], frame[2], frame[3]) : undefined;
 }, 4096);
 
@@ -67,7 +70,7 @@ export function parseJavaStack(text: string): ExceptionInfo[] | undefined {
     }
     if (suppressedDepth !== undefined && firstNonSpace(line) > suppressedDepth) continue;
     suppressedDepth = undefined;
-    const frame = frameOfLine(line);
+    const frame = JAVA_LINES.frame.mayMatch(line, first) ? frameOfLine(line) : undefined;
     if (frame) {
       current?.frames.push(frame);
       continue;

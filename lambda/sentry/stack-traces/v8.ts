@@ -1,6 +1,6 @@
 import { boundedMemo } from '../../pipeline/bounded-memo';
 import type { ExceptionInfo, StackFrame } from '../detected-error';
-import { containing, execGuarded, guarded, replaceGuarded, startingWith } from '../guarded-pattern';
+import { containing, execGuarded, firstCodeOf, guarded, replaceGuarded, startingWith } from '../guarded-pattern';
 import { isInApp, shortPath } from './in-app';
 import { splitLines } from './lines';
 
@@ -20,6 +20,9 @@ export const V8_LINES = {
   inspectBrace: guarded(/\)\s+\{$/, (text) => text.endsWith('{')),
   trailingBrace: guarded(/\s*\{\s*$/, containing('{')),
 } as const;
+
+/** A frame line's first character: `a` of `at`. */
+const FRAME_LINE_START = 'a'.charCodeAt(0);
 
 export function isV8FrameLine(line: string): boolean {
   const at = line.indexOf('at ');
@@ -74,7 +77,8 @@ export function parseV8Frame(line: string): StackFrame | undefined {
 
 /**
  * One line of a stack: not a frame line (undefined), a frame line that reads as no frame (null), or the frame.
- * The same code paths fail again and again, so a line is read once per container (bounded).
+ * The same code paths fail again and again, so a line is read once per container (bounded). Only lines that start
+ * with `a` are looked up, so headers (which carry ids) do not fill the memo.
  */
 const frameOfLine = boundedMemo((line: string): StackFrame | null | undefined => (isV8FrameLine(line) ? (parseV8Frame(line) ?? null) : undefined), 4096);
 
@@ -86,13 +90,14 @@ export function parseV8Stack(stack: string): ExceptionInfo[] | undefined {
   for (const rawLine of lines) {
     // util.inspect appends ` {` to the last frame when the error has extra properties.
     const line = replaceGuarded(V8_LINES.inspectBrace, rawLine.trimEnd(), ')');
-    const cause = current ? execGuarded(V8_LINES.cause, line) : null;
+    const first = firstCodeOf(line);
+    const cause = current ? execGuarded(V8_LINES.cause, line, first) : null;
     if (cause) {
       current = { header: [cause[1]], frames: [] };
       blocks.push(current);
       continue;
     }
-    const frame = frameOfLine(line);
+    const frame = first === FRAME_LINE_START ? frameOfLine(line) : undefined;
     if (frame !== undefined) {
       if (!current) return undefined;
       if (frame) current.frames.push(frame);

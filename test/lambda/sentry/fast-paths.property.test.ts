@@ -7,7 +7,7 @@ import { GO_LINES } from '../../../lambda/sentry/stack-traces/go';
 import { JAVA_LINES } from '../../../lambda/sentry/stack-traces/java';
 import { firstNonSpace, isSpace, splitLines } from '../../../lambda/sentry/stack-traces/lines';
 import { PYTHON_LINES } from '../../../lambda/sentry/stack-traces/python';
-import { V8_LINES } from '../../../lambda/sentry/stack-traces/v8';
+import { isV8FrameLine, V8_LINES } from '../../../lambda/sentry/stack-traces/v8';
 import { stringFieldReader } from '../../../lambda/sentry/string-fields';
 import { GO_PANIC, JAVA_CAUSED_BY, NODE_STACK, PYTHON_CHAINED } from '../../fixtures/logs/error-lines';
 
@@ -105,6 +105,21 @@ describe('guarded patterns: the guard holds whenever the pattern matches', () =>
     );
     // The generator reaches the pattern often enough for the property to mean something.
     expect(matched).toBeGreaterThan(RUNS / 50);
+  });
+});
+
+describe('V8 frame lines', () => {
+  test("a frame line starts with 'at': a line that starts otherwise is not looked up", () => {
+    let frames = 0;
+    fc.assert(
+      fc.property(nearMisses(TRACE_LINES), (line) => {
+        if (!isV8FrameLine(line)) return;
+        frames++;
+        expect(firstCodeOf(line)).toBe('a'.charCodeAt(0));
+      }),
+      { numRuns: RUNS },
+    );
+    expect(frames).toBeGreaterThan(RUNS / 50);
   });
 });
 
