@@ -1,3 +1,5 @@
+import { ownCopy } from './own-copy';
+
 /**
  * Remembers a pure function of a string for the container's life, up to `maxEntries` distinct inputs (log lines
  * are untrusted: a flood of distinct model names, keys or stack lines must not grow memory without bound). The same
@@ -13,7 +15,7 @@ export function boundedMemo<T>(compute: (input: string) => T, maxEntries = 1000)
     const hit = cache.get(input);
     if (hit !== undefined) return (hit === UNDEFINED ? undefined : hit) as T;
     const value = compute(input);
-    if (cache.size < maxEntries) cache.set(input, value === undefined ? UNDEFINED : value);
+    if (cache.size < maxEntries) cache.set(ownCopy(input), value === undefined ? UNDEFINED : value);
     return value;
   };
 }

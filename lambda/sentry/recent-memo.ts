@@ -1,3 +1,4 @@
+import { ownCopy } from '../pipeline/own-copy';
 /**
  * Remembers a pure function of a (long) string for the container's life: the latest inputs, up to `maxEntries` of
  * them and `maxTotalChars` characters in all; an input longer than `maxInputChars` is computed every time. Log
@@ -31,13 +32,4 @@ export function recentMemo<T extends object | null>(compute: (input: string) => 
     totalChars += input.length;
     return value;
   };
-}
-
-/**
- * A copy of `text` that holds on to nothing else. A stack cut out of a log line by a regular expression or `slice`
- * is, in V8, a view of the whole line: kept as a key, it would keep the line (up to 1 MB) alive with it. Slicing a
- * concatenation makes V8 copy the characters into a string of their own first.
- */
-function ownCopy(text: string): string {
-  return ` ${text}`.slice(1);
 }

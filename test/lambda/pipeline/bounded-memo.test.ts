@@ -1,0 +1,31 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { boundedMemo } from '../../../lambda/pipeline/bounded-memo';
+
+describe('boundedMemo', () => {
+  test('computes each input once, remembers undefined answers, and stops remembering at its bound', () => {
+    const calls: string[] = [];
+    const memo = boundedMemo((input: string) => {
+      calls.push(input);
+      return input.startsWith('at ') ? input.slice(3) : undefined;
+    }, 2);
+    expect([memo('at a'), memo('at a'), memo('no frame'), memo('no frame'), memo('at c'), memo('at c')]).toEqual(['a', 'a', undefined, undefined, 'c', 'c']);
+    // The third distinct input is past the bound: computed every time, never kept.
+    expect(calls).toEqual(['at a', 'no frame', 'at c', 'at c']);
+  });
+
+  test('a remembered input does not keep alive the line it was cut from', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const memo = boundedMemo((input: string) => input.length, 100);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 20; i++) {
+      const line = `${i} ${'x'.repeat(1_000_000)} at handler (/var/task/index.js:${i}:7)`;
+      memo(line.slice(-40));
+    }
+    gc();
+    // Twenty 1 MB lines would stay if the keys were views of them.
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(5_000_000);
+  });
+});
