@@ -1,5 +1,7 @@
 /**
- * An incremental HTTP/1.1 response reader: bytes in as the socket delivers them, one response out. It reads what a
+ * An incremental HTTP/1.1 response reader: bytes in as the socket delivers them, one response out. Each chunk is
+ * read once as Latin-1 (one character per byte, so lengths and offsets stay byte counts) and everything after that
+ * is string work: a Buffer view or copy per step costs more than the parsing of a small answer itself. It reads what a
  * forwarder needs from an answer to a POST: the status, the headers, and a body framed by Content-Length, chunked
  * transfer coding, or the end of the connection (RFC 9112 §6.3), skipping interim 1xx answers. The body is kept up
  * to a cap; the rest is read and counted so the connection can still be reused.
@@ -13,8 +15,9 @@ export const MAX_HEAD_BYTES = 64 * 1024;
 /** Longest chunk-size line (hex size plus extensions). */
 const MAX_CHUNK_LINE_BYTES = 1024;
 
-const CRLF = Buffer.from('\r\n');
-const HEAD_END = Buffer.from('\r\n\r\n');
+const CRLF = '\r\n';
+const HEAD_END = '\r\n\r\n';
+const NON_ASCII = /[^\x00-\x7f]/;
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/;
 /** A header name is an RFC 9110 token. */
 const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
@@ -28,8 +31,8 @@ export interface ParsedResponse {
   readonly status: number;
   /** Header names in lower case; repeated headers joined with ", ". */
   readonly headers: Readonly<Record<string, string>>;
-  /** The body up to the parser's cap. */
-  readonly body: Buffer;
+  /** The body up to the parser's cap, decoded as UTF-8. */
+  readonly body: string;
   /** Whether the connection may carry another request: HTTP/1.1 without `Connection: close`, body framed by length. */
   readonly keepAlive: boolean;
 }
@@ -38,12 +41,14 @@ type Framing = { kind: 'length'; remaining: number } | { kind: 'chunked' } | { k
 type ChunkState = 'size' | 'data' | 'data-end' | 'trailer';
 
 export class ResponseParser {
-  private pending: Buffer = Buffer.alloc(0);
+  /** Bytes not yet consumed, as Latin-1. */
+  private pending = '';
   private head: { status: number; headers: Record<string, string>; keepAlive: boolean } | undefined;
   private framing: Framing = { kind: 'none' };
   private chunkState: ChunkState = 'size';
   private chunkRemaining = 0;
-  private readonly bodyParts: Buffer[] = [];
+  /** Body bytes kept (up to the cap), as Latin-1. */
+  private body = '';
   private bodyBytes = 0;
   private result: ParsedResponse | undefined;
   /** Bytes that arrived after the response ended: the server spoke out of turn, so the connection is not reused. */
@@ -57,7 +62,7 @@ export class ResponseParser {
       this.trailingBytes += chunk.length;
       return this.result;
     }
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    this.pending += chunk.toString('latin1');
     while (!this.result) {
       if (!this.head) {
         if (!this.readHead()) return undefined;
@@ -65,8 +70,8 @@ export class ResponseParser {
       }
       if (!this.readBody()) return undefined;
     }
-    if (this.pending.length > 0) this.trailingBytes += this.pending.length;
-    this.pending = Buffer.alloc(0);
+    this.trailingBytes += this.pending.length;
+    this.pending = '';
     return this.result;
   }
 
@@ -97,8 +102,8 @@ export class ResponseParser {
       return false;
     }
     if (end > MAX_HEAD_BYTES) throw new HttpProtocolError(`response head over ${MAX_HEAD_BYTES} bytes`);
-    const lines = this.pending.toString('latin1', 0, end).split('\r\n');
-    this.pending = this.pending.subarray(end + HEAD_END.length);
+    const lines = this.pending.slice(0, end).split(CRLF);
+    this.pending = this.pending.slice(end + HEAD_END.length);
     const status = STATUS_LINE.exec(lines[0]);
     if (!status) throw new HttpProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(lines[0].slice(0, 80))}`);
     const code = Number(status[2]);
@@ -160,8 +165,8 @@ export class ResponseParser {
       }
       case 'data-end': {
         if (this.pending.length < CRLF.length) return false;
-        if (this.pending[0] !== 0x0d || this.pending[1] !== 0x0a) throw new HttpProtocolError('chunk data not followed by CRLF');
-        this.pending = this.pending.subarray(CRLF.length);
+        if (!this.pending.startsWith(CRLF)) throw new HttpProtocolError('chunk data not followed by CRLF');
+        this.pending = this.pending.slice(CRLF.length);
         this.chunkState = 'size';
         return true;
       }
@@ -182,22 +187,23 @@ export class ResponseParser {
       if (this.pending.length > MAX_CHUNK_LINE_BYTES) throw new HttpProtocolError('chunk line too long');
       return undefined;
     }
-    const line = this.pending.toString('latin1', 0, end);
-    this.pending = this.pending.subarray(end + CRLF.length);
+    const line = this.pending.slice(0, end);
+    this.pending = this.pending.slice(end + CRLF.length);
     return line;
   }
 
   /** Moves `n` body bytes out of `pending`, keeping them while under the cap. */
   private take(n: number): void {
     if (n === 0) return;
-    if (this.bodyBytes < this.maxBodyBytes) this.bodyParts.push(this.pending.subarray(0, Math.min(n, this.maxBodyBytes - this.bodyBytes)));
+    if (this.bodyBytes < this.maxBodyBytes) this.body += this.pending.slice(0, Math.min(n, this.maxBodyBytes - this.bodyBytes));
     this.bodyBytes += n;
-    this.pending = this.pending.subarray(n);
+    this.pending = this.pending.slice(n);
   }
 
   private complete(keepAlive: boolean): ParsedResponse {
     const { status, headers } = this.head!;
-    const body = this.bodyParts.length === 1 ? this.bodyParts[0] : Buffer.concat(this.bodyParts);
+    // Latin-1 text of ASCII bytes is already the UTF-8 reading; anything else is decoded from the bytes.
+    const body = NON_ASCII.test(this.body) ? Buffer.from(this.body, 'latin1').toString('utf8') : this.body;
     return { status, headers, body, keepAlive: keepAlive && this.framing.kind !== 'until-close' };
   }
 }

@@ -1,7 +1,7 @@
 import type * as net from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { ConnectionPool, keepAliveTimeoutMs, type ConnectionPoolOptions } from './http-connection-pool';
-import { HttpProtocolError, ResponseParser } from './http-response-parser';
+import { HttpProtocolError, ResponseParser, type ParsedResponse } from './http-response-parser';
 
 /**
  * Posting to a destination over keep-alive connections (one pool per origin per container, so a TLS handshake is
@@ -59,13 +59,14 @@ export class HttpClient {
   constructor(private readonly options: ConnectionPoolOptions = {}) {}
 
   async post(request: HttpPost): Promise<HttpAnswer> {
-    const raw = typeof request.body === 'string' ? Buffer.from(request.body, 'utf8') : Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength);
-    const gzip = raw.length > (request.gzipAboveBytes ?? GZIP_THRESHOLD_BYTES);
-    const body = gzip ? gzipSync(raw) : raw;
+    const { body, gzip } = encodeBody(request.body, request.gzipAboveBytes ?? GZIP_THRESHOLD_BYTES);
     const pool = this.poolFor(request.url);
-    const head = requestHead(request.url, gzip ? { ...request.headers, 'content-encoding': 'gzip' } : request.headers, body.length);
+    const length = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
+    const head = requestHead(request.url, gzip ? { ...request.headers, 'content-encoding': 'gzip' } : request.headers, length);
+    // One write per request: a small text body goes out with its head as one string, bytes after a Latin-1 head.
+    const bytes = typeof body === 'string' ? head + body : Buffer.concat([Buffer.from(head, 'latin1'), body]);
     const { socket } = await pool.acquire();
-    return exchange(pool, socket, Buffer.concat([head, body], head.length + body.length), request.timeoutMs);
+    return exchange(pool, socket, bytes, request.timeoutMs);
   }
 
   /** The pool for a URL's origin (created on first use). */
@@ -97,19 +98,30 @@ export function postWithKeepAlive(request: HttpPost): Promise<HttpAnswer> {
   return containerClient.post(request);
 }
 
+/** A body as sent: text below the threshold stays text (written with its head), anything above it is gzipped. */
+function encodeBody(body: string | Uint8Array, gzipAboveBytes: number): { body: string | Buffer; gzip: boolean } {
+  if (typeof body === 'string') {
+    // A string's UTF-8 size is at most three bytes per character: most bodies are known small without measuring.
+    if (body.length * 3 <= gzipAboveBytes || Buffer.byteLength(body, 'utf8') <= gzipAboveBytes) return { body, gzip: false };
+    return { body: gzipSync(Buffer.from(body, 'utf8')), gzip: true };
+  }
+  const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  return bytes.length > gzipAboveBytes ? { body: gzipSync(bytes), gzip: true } : { body: bytes, gzip: false };
+}
+
 /** The request line and headers. Values are ours (never a log line's), but a CR or LF would still split a header. */
-function requestHead(url: URL, headers: Readonly<Record<string, string>>, contentLength: number): Buffer {
+function requestHead(url: URL, headers: Readonly<Record<string, string>>, contentLength: number): string {
   let head = `POST ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\n`;
   for (const name in headers) {
     const value = headers[name];
     if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) throw new NetworkError(`header ${JSON.stringify(name)} contains a line break`, 'EINVAL');
     head += `${name}: ${value}\r\n`;
   }
-  return Buffer.from(`${head}content-length: ${contentLength}\r\nconnection: keep-alive\r\n\r\n`, 'latin1');
+  return `${head}content-length: ${contentLength}\r\nconnection: keep-alive\r\n\r\n`;
 }
 
 /** Writes the request in one go and reads its answer; the socket goes back to the pool, reusable or destroyed. */
-function exchange(pool: ConnectionPool, socket: net.Socket, bytes: Buffer, timeoutMs: number): Promise<HttpAnswer> {
+function exchange(pool: ConnectionPool, socket: net.Socket, bytes: string | Buffer, timeoutMs: number): Promise<HttpAnswer> {
   return new Promise<HttpAnswer>((resolve, reject) => {
     const parser = new ResponseParser(MAX_RESPONSE_BODY_BYTES);
     let settled = false;
@@ -126,8 +138,8 @@ function exchange(pool: ConnectionPool, socket: net.Socket, bytes: Buffer, timeo
         resolve(outcome.answer);
       }
     };
-    const complete = (response: { status: number; headers: Readonly<Record<string, string>>; body: Buffer }, reusable: boolean) =>
-      finish({ answer: { status: response.status, headers: response.headers, body: response.body.toString('utf8') }, reusable, keepAliveMs: keepAliveTimeoutMs(response.headers['keep-alive']) });
+    const complete = (response: ParsedResponse, reusable: boolean) =>
+      finish({ answer: { status: response.status, headers: response.headers, body: response.body }, reusable, keepAliveMs: keepAliveTimeoutMs(response.headers['keep-alive']) });
     const onData = (chunk: Buffer) => {
       try {
         const response = parser.push(chunk);

@@ -12,7 +12,7 @@ function parse(pieces: readonly string[], options: { end?: boolean } = {}): { re
   return { response, reusable: parser.reusable };
 }
 
-const asText = (response: ParsedResponse | undefined) => response && { status: response.status, headers: response.headers, body: response.body.toString('latin1'), keepAlive: response.keepAlive };
+const asText = (response: ParsedResponse | undefined) => response && { status: response.status, headers: response.headers, body: response.body, keepAlive: response.keepAlive };
 
 describe('ResponseParser', () => {
   test('reads a Content-Length answer, with header names in lower case and repeats joined', () => {
@@ -82,6 +82,16 @@ describe('ResponseParser', () => {
     ['chunk data without its CRLF', 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}XX'],
   ])('refuses %s', (_what, text) => {
     expect(() => parse([text])).toThrow(HttpProtocolError);
+  });
+
+  test('the body is read as UTF-8, even when a character is split across reads', () => {
+    const body = Buffer.from('{"detail":"quota überschritten – 配额"}', 'utf8');
+    const head = Buffer.from(`HTTP/1.1 429 Too Many Requests\r\nContent-Length: ${body.length}\r\n\r\n`, 'latin1');
+    const whole = Buffer.concat([head, body]);
+    const cut = head.length + body.indexOf(0xc3) + 1; // inside the two bytes of "ü"
+    const parser = new ResponseParser(CAP);
+    expect(parser.push(whole.subarray(0, cut))).toBeUndefined();
+    expect(parser.push(whole.subarray(cut))?.body).toBe('{"detail":"quota überschritten – 配额"}');
   });
 
   test('header values keep inner spaces and lose the surrounding ones', () => {
