@@ -174,6 +174,11 @@ const ISO_WITH_FRACTION = /^(\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2})(?:[.,](\d{1
 /** ISO 8601 to nanoseconds, keeping sub-millisecond digits; a zone-less time is read as UTC (log convention). */
 export function isoToNs(value: unknown): bigint | undefined {
   if (typeof value !== 'string' || value.length > 40) return undefined;
+  return utcIsoToNs(value) ?? isoToNsByPattern(value);
+}
+
+/** The general reader: any spacing, offset or field range, with the date arithmetic left to `Date.parse`. */
+export function isoToNsByPattern(value: string): bigint | undefined {
   const match = ISO_WITH_FRACTION.exec(value.trim());
   if (match === null) return undefined;
   const [, base, fraction, zone] = match;
@@ -181,6 +186,51 @@ export function isoToNs(value: unknown): bigint | undefined {
   if (!plausibleMs(ms)) return undefined;
   const digits = (fraction ?? '').padEnd(9, '0');
   return BigInt(ms) * NS_PER_MS + BigInt(digits);
+}
+
+const CHAR_0 = 48;
+
+/** The decimal value of `length` digits at `at`, or -1 if any is not a digit. */
+function digitsAt(value: string, at: number, length: number): number {
+  let n = 0;
+  for (let i = at; i < at + length; i += 1) {
+    const digit = value.charCodeAt(i) - CHAR_0;
+    if (digit < 0 || digit > 9) return -1;
+    n = n * 10 + digit;
+  }
+  return n;
+}
+
+/**
+ * The shape almost every log writes, `YYYY-MM-DDTHH:MM:SS[.fraction]Z` with fields in their ordinary ranges, read
+ * with char-code checks and `Date.UTC` (the regular expression and `Date.parse` cost more than the rest of a parse).
+ * Anything else (offsets, spaces, leap seconds, hour 24) is `undefined` here and left to `isoToNsByPattern`.
+ */
+function utcIsoToNs(value: string): bigint | undefined {
+  const end = value.length - 1;
+  if (end < 19 || value.charCodeAt(end) !== 0x5a /* Z */) return undefined;
+  if (value.charCodeAt(4) !== 0x2d || value.charCodeAt(7) !== 0x2d || value.charCodeAt(10) !== 0x54 /* T */) return undefined;
+  if (value.charCodeAt(13) !== 0x3a || value.charCodeAt(16) !== 0x3a) return undefined;
+  const year = digitsAt(value, 0, 4);
+  const month = digitsAt(value, 5, 2);
+  const day = digitsAt(value, 8, 2);
+  const hour = digitsAt(value, 11, 2);
+  const minute = digitsAt(value, 14, 2);
+  const second = digitsAt(value, 17, 2);
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > 31) return undefined;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59) return undefined;
+  let fractionNs = 0;
+  if (end > 19) {
+    const separator = value.charCodeAt(19);
+    const fractionLength = end - 20;
+    if ((separator !== 0x2e && separator !== 0x2c) || fractionLength < 1 || fractionLength > 9) return undefined;
+    const fraction = digitsAt(value, 20, fractionLength);
+    if (fraction < 0) return undefined;
+    fractionNs = fraction * 10 ** (9 - fractionLength);
+  }
+  const ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  if (!plausibleMs(ms)) return undefined;
+  return BigInt(ms) * NS_PER_MS + BigInt(fractionNs);
 }
 
 /** Unix seconds (float, as Python's time.time()) to nanoseconds. */
