@@ -1,8 +1,8 @@
-import type { Redactor } from '../pipeline/redact';
-import type { Destination, JsonValue } from '../pipeline/types';
+import type { Destination } from '../pipeline/types';
 import { classify } from './classify';
 import { fingerprintOf } from './fingerprint';
 import { serviceOf, timestampSecondsOf, toSentryEvent } from './map-event';
+import { redactSentryEvent } from './redact-event';
 import type { SentryEvent } from './sentry-event';
 import type { SentryTransport } from './sentry-transport';
 import { createStormCap, fingerprintKey } from './storm-cap';
@@ -40,16 +40,4 @@ export function createSentryDestination(options: SentryDestinationOptions): Dest
     deliver: (events, deadline) => options.transport.deliver(events, deadline),
     payloadId: (event) => event.event_id,
   };
-}
-
-/**
- * Every string of the event through the shared rules (messages, exception values, frames, tags, fingerprint), values
- * under secret-looking keys blanked. A user id that was itself a secret (an e-mail address) identifies no one once
- * redacted, so it is dropped rather than sent as a marker.
- */
-export function redactSentryEvent(event: SentryEvent, redactor: Redactor): SentryEvent {
-  const redacted = redactor.value(event as unknown as JsonValue) as unknown as SentryEvent;
-  if (!redacted.user?.id.startsWith('[REDACTED')) return redacted;
-  const { user: _dropped, ...withoutUser } = redacted;
-  return withoutUser;
 }

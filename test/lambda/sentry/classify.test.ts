@@ -2,7 +2,7 @@ import { logEvent } from '../../../lambda/pipeline/log-event';
 import { createRedactor } from '../../../lambda/pipeline/redact';
 import type { SourceLogEvent } from '../../../lambda/pipeline/types';
 import { classify } from '../../../lambda/sentry/classify';
-import { redactSentryEvent } from '../../../lambda/sentry/destination';
+import { redactSentryEvent } from '../../../lambda/sentry/redact-event';
 import { topInAppFrame } from '../../../lambda/sentry/fingerprint';
 import { toSentryEvent } from '../../../lambda/sentry/map-event';
 import { ERROR_FIXTURES, NON_ERRORS } from '../../fixtures/logs/error-lines';
