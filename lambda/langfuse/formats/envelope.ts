@@ -3,7 +3,7 @@
  * the request's trace id, who asked. One reader for all formats, with the spellings seen in practice
  * (snake_case, camelCase, Powertools' `xray_trace_id`).
  */
-import type { LlmCall, LlmError } from '../llm-call';
+import type { LlmCall, LlmError, LlmFormat } from '../llm-call';
 import {
   anyTimeToNs,
   count,
@@ -56,33 +56,98 @@ const KEYS = {
   status: ['status_code', 'statusCode', 'http_status'],
 } as const;
 
+/** How each envelope field reads one spelling's value; `undefined` means "not this field, try the next spelling". */
+const READ_FIELD: { readonly [F in keyof typeof KEYS]: (value: unknown) => unknown } = {
+  start: anyTimeToNs,
+  end: anyTimeToNs,
+  latency: durationMsToNs,
+  trace: (value) => text(value),
+  span: (value) => text(value),
+  request: (value) => text(value),
+  session: (value) => text(value),
+  user: (value) => text(value),
+  apiKey: (value) => text(value, 64),
+  service: (value) => text(value, 128),
+  operation: (value) => text(value, 200),
+  provider: (value) => text(value, 64),
+  environment: (value) => text(value, 64),
+  release: (value) => text(value, 200),
+  level: (value) => text(value, 16),
+  status: httpStatus,
+};
+
+const FIELDS = Object.keys(KEYS) as (keyof typeof KEYS)[];
+const FIELD_READERS = FIELDS.map((field) => READ_FIELD[field]);
+/** Every spelling, with its field's slot and its rank among the field's spellings (the first listed wins). */
+const SPELLINGS = new Map<string, { readonly slot: number; readonly rank: number }>(
+  FIELDS.flatMap((field, slot) => KEYS[field].map((key, rank) => [key, { slot, rank }] as const)),
+);
+const slot = Object.fromEntries(FIELDS.map((field, index) => [field, index])) as { readonly [F in keyof typeof KEYS]: number };
+const UNRANKED = Number.MAX_SAFE_INTEGER;
+
+/**
+ * One pass over the line's keys instead of a lookup per spelling (about fifty, nearly all absent): each key that is
+ * a spelling is read, and per field the best-ranked spelling with a usable value wins, as reading the spellings in
+ * order would give. Scratch arrays are reused: the reader is synchronous and never re-entered.
+ */
+const foundValues: unknown[] = new Array<unknown>(FIELDS.length);
+const foundRanks: number[] = new Array<number>(FIELDS.length);
+
 export function readEnvelope(source: JsonRecord): Envelope {
-  const level = firstText(source, KEYS.level, 16);
+  foundValues.fill(undefined);
+  foundRanks.fill(UNRANKED);
+  for (const key in source) {
+    const spelling = SPELLINGS.get(key);
+    if (spelling === undefined || spelling.rank >= foundRanks[spelling.slot]!) continue;
+    const value = FIELD_READERS[spelling.slot]!(source[key]);
+    if (value === undefined) continue;
+    foundValues[spelling.slot] = value;
+    foundRanks[spelling.slot] = spelling.rank;
+  }
+  const found = <T>(field: keyof typeof KEYS) => foundValues[slot[field]] as T | undefined;
   return {
-    startNs: firstTime(source, KEYS.start),
-    endNs: firstTime(source, KEYS.end),
-    durationNs: firstDuration(source, KEYS.latency),
-    traceId: firstText(source, KEYS.trace),
-    spanId: firstText(source, KEYS.span),
-    requestId: firstText(source, KEYS.request),
-    sessionId: firstText(source, KEYS.session),
-    userId: firstText(source, KEYS.user),
-    apiKeyId: firstText(source, KEYS.apiKey, 64),
-    service: firstText(source, KEYS.service, 128),
-    operation: firstText(source, KEYS.operation, 200),
-    provider: firstText(source, KEYS.provider, 64),
-    environment: firstText(source, KEYS.environment, 64),
-    release: firstText(source, KEYS.release, 200),
-    level: level?.toUpperCase(),
-    statusCode: firstStatus(source),
+    startNs: found<bigint>('start'),
+    endNs: found<bigint>('end'),
+    durationNs: found<bigint>('latency'),
+    traceId: found<string>('trace'),
+    spanId: found<string>('span'),
+    requestId: found<string>('request'),
+    sessionId: found<string>('session'),
+    userId: found<string>('user'),
+    apiKeyId: found<string>('apiKey'),
+    service: found<string>('service'),
+    operation: found<string>('operation'),
+    provider: found<string>('provider'),
+    environment: found<string>('environment'),
+    release: found<string>('release'),
+    level: found<string>('level')?.toUpperCase(),
+    statusCode: found<number>('status'),
     tags: readTags(source['tags']),
     metadata: record(source['metadata']) ?? {},
   };
 }
 
-/** The call's context fields straight from the envelope, for parsers to spread into their call. */
-export function contextOf(envelope: Envelope) {
+/** A writable call, for parsers that fill it field by field. */
+export type CallDraft = { -readonly [K in keyof LlmCall]: LlmCall[K] };
+
+/**
+ * A call with the envelope's context fields, every `LlmCall` key present and in the order parsers have always
+ * written them (`metadata` flattening and exports follow key order); the parser then sets the format's own fields.
+ * One literal instead of spreads: the object is built with its final shape at once.
+ */
+export function callFromEnvelope(
+  format: LlmFormat,
+  model: string,
+  provider: string | undefined,
+  times: { readonly startNs: bigint; readonly endNs: bigint },
+  envelope: Envelope,
+): CallDraft {
   return {
+    format,
+    model,
+    provider,
+    startNs: times.startNs,
+    endNs: times.endNs,
     traceId: envelope.traceId,
     sourceSpanId: envelope.spanId,
     requestId: envelope.requestId,
@@ -96,31 +161,20 @@ export function contextOf(envelope: Envelope) {
     tags: envelope.tags,
     statusCode: envelope.statusCode,
     level: envelope.level,
-  } satisfies Partial<LlmCall>;
+    modelParameters: {},
+    usage: undefined,
+    costUsd: undefined,
+    error: undefined,
+    failed: false,
+    input: undefined,
+    output: undefined,
+    metadata: envelope.metadata,
+  };
 }
 
-function firstTime(source: JsonRecord, keys: readonly string[]): bigint | undefined {
-  for (const key of keys) {
-    const ns = anyTimeToNs(source[key]);
-    if (ns !== undefined) return ns;
-  }
-  return undefined;
-}
-
-function firstDuration(source: JsonRecord, keys: readonly string[]): bigint | undefined {
-  for (const key of keys) {
-    const ns = durationMsToNs(source[key]);
-    if (ns !== undefined) return ns;
-  }
-  return undefined;
-}
-
-function firstStatus(source: JsonRecord): number | undefined {
-  for (const key of KEYS.status) {
-    const status = count(source[key]);
-    if (status !== undefined && status >= 100 && status <= 599) return status;
-  }
-  return undefined;
+function httpStatus(value: unknown): number | undefined {
+  const status = count(value);
+  return status !== undefined && status >= 100 && status <= 599 ? status : undefined;
 }
 
 /**

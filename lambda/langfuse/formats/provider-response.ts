@@ -4,8 +4,8 @@
  * both shapes and builds the call from what a provider-specific reader extracts; the OpenAI and Anthropic parsers
  * only say how to read their own objects.
  */
-import type { LlmCall, LlmFormat, LlmUsage, ModelParameterValue, ParseResult } from '../llm-call';
-import { callTimes, contextOf, finiteCost, isErrorLevel, isFailureStatus, readEnvelope, type ParseContext } from './envelope';
+import type { LlmFormat, LlmUsage, ModelParameterValue, ParseResult } from '../llm-call';
+import { callFromEnvelope, callTimes, finiteCost, isErrorLevel, isFailureStatus, readEnvelope, type ParseContext } from './envelope';
 import { MODEL_PARAMETER_KEYS, modelParameters, record, text, type JsonRecord } from './fields';
 
 export interface LoggedExchange {
@@ -45,27 +45,20 @@ export function buildProviderCall(exchange: LoggedExchange, reading: ProviderRea
   const model = reading.model ?? text(request?.['model'], 200) ?? text(line['model'], 200);
   if (model === undefined) return { kind: 'skip', reason: `${reading.format} response without a model` };
   const envelope = readEnvelope(line);
-  const times = callTimes({ ...envelope, startNs: envelope.startNs ?? reading.createdNs }, context.eventTimeNs);
-  const failed = reading.error !== undefined || isFailureStatus(envelope.statusCode) || isErrorLevel(envelope.level);
-  const call: LlmCall = {
-    format: reading.format,
-    model,
-    provider: envelope.provider ?? reading.provider,
-    ...times,
-    ...contextOf(envelope),
-    userId: envelope.userId ?? text(request?.['user']),
-    modelParameters: {
-      ...modelParameters(request, MODEL_PARAMETER_KEYS),
-      ...reading.modelParameters,
-    },
-    usage: reading.usage,
-    costUsd: finiteCost(line['cost_usd'] ?? line['costUsd']),
-    error: reading.error,
-    failed,
-    input: reading.input ?? requestContent(request),
-    output: reading.output,
-    metadata: { ...envelope.metadata, ...reading.metadata },
-  };
+  const startNs = envelope.startNs ?? reading.createdNs;
+  const times = callTimes({ startNs, endNs: envelope.endNs, durationNs: envelope.durationNs }, context.eventTimeNs);
+  const call = callFromEnvelope(reading.format, model, envelope.provider ?? reading.provider, times, envelope);
+  call.userId = envelope.userId ?? text(request?.['user']);
+  const parameters = modelParameters(request, MODEL_PARAMETER_KEYS);
+  // Parameters the response echoes win over the request's, as they are what the provider applied.
+  call.modelParameters = reading.modelParameters === undefined ? parameters : Object.assign(parameters, reading.modelParameters);
+  call.usage = reading.usage;
+  call.costUsd = finiteCost(line['cost_usd'] ?? line['costUsd']);
+  call.error = reading.error;
+  call.failed = reading.error !== undefined || isFailureStatus(envelope.statusCode) || isErrorLevel(envelope.level);
+  call.input = reading.input ?? requestContent(request);
+  call.output = reading.output;
+  call.metadata = { ...envelope.metadata, ...reading.metadata };
   return { kind: 'call', call };
 }
 
