@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import {
+  ANY_RULE_MAY_MATCH,
   createRedactor,
+  TEXT_RULES,
   isSecretKey,
   MAX_REDACTED_VALUE_CHARS,
   parseExtraPatterns,
@@ -246,4 +248,38 @@ describe('redaction properties', () => {
       { numRuns: 1000 },
     );
   });
+});
+
+describe('the combined pre-check', () => {
+  // Pieces of every kind of secret the rules know, near misses, and filler, in any order and case.
+  const piece = fc.oneof(
+    fc.constantFrom(
+      'Bearer abcdefgh12345678', 'Basic dXNlcjpwYXNzd29yZA==', 'Authorization: x', 'Cookie: a=b', 'password=hunter22', 'api_key="k-123456"',
+      'sk-proj-abcdefghijklmnopqrstu', 'pk-lf-12345678', 'sk-lf-12345678', 'sntrys_abcdefghijklmnopqrstu', 'ghp_abcdefghijklmnopqrstuvwxyz0123',
+      'xoxb-1234567890-abc', 'AKIAABCDEFGHIJKLMNOP', 'eyJhbGciOi.eyJzdWIiOi.c2ln', 'bob@example.com', 'https://user:pw@host/x',
+      '4111 1111 1111 1111', '378282246310005', '-----BEGIN RSA PRIVATE KEY-----abc-----END RSA PRIVATE KEY-----', 'dsn: x', 'secret: y', 'token=z',
+      'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'the quick brown fox', '0 errors', 'errorCount=0', 'took 1234 ms', 'id 12345678901',
+    ),
+    fc.string({ maxLength: 12 }),
+    fc.stringMatching(/^[A-Za-z0-9+/=@:. -]{0,50}$/),
+  );
+  const casing = fc.constantFrom((s: string) => s, (s: string) => s.toUpperCase(), (s: string) => s.toLowerCase());
+
+  test('property: a string that fails it is left alone by every rule but the AWS secret key scan (3,000 runs)', () => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 6 }), casing, fc.constantFrom('', ' ', '\n', '"', '='), (pieces, recase, glue) => {
+        const text = recase(pieces.join(glue));
+        if (ANY_RULE_MAY_MATCH.test(text)) return;
+        for (const rule of TEXT_RULES) if (rule.kind !== 'aws-secret-key') expect(rule.apply(text)).toBe(text);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  test('a long string that fails it still has its AWS secret key redacted', () => {
+    const line = 'values rotated: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEXYZ';
+    expect(ANY_RULE_MAY_MATCH.test(line)).toBe(false);
+    expect(createRedactor().text(line)).toBe('values rotated: [REDACTED:aws-secret-key]');
+  });
+});
 });
