@@ -37,7 +37,8 @@ export interface Envelope
   readonly metadata: JsonRecord;
 }
 
-const KEYS = {
+/** Each envelope field's spellings, the preferred first. */
+export const ENVELOPE_SPELLINGS = {
   start: ['timestamp', 'start_time', 'startTime', 'started_at', 'time', '@timestamp'],
   end: ['end_time', 'endTime', 'ended_at'],
   latency: ['latency_ms', 'latencyMs', 'duration_ms', 'durationMs', 'elapsed_ms', 'response_time_ms'],
@@ -57,7 +58,7 @@ const KEYS = {
 } as const;
 
 /** How each envelope field reads one spelling's value; `undefined` means "not this field, try the next spelling". */
-const READ_FIELD: { readonly [F in keyof typeof KEYS]: (value: unknown) => unknown } = {
+export const READ_ENVELOPE_FIELD: { readonly [F in keyof typeof ENVELOPE_SPELLINGS]: (value: unknown) => unknown } = {
   start: anyTimeToNs,
   end: anyTimeToNs,
   latency: durationMsToNs,
@@ -76,13 +77,13 @@ const READ_FIELD: { readonly [F in keyof typeof KEYS]: (value: unknown) => unkno
   status: httpStatus,
 };
 
-const FIELDS = Object.keys(KEYS) as (keyof typeof KEYS)[];
-const FIELD_READERS = FIELDS.map((field) => READ_FIELD[field]);
+const FIELDS = Object.keys(ENVELOPE_SPELLINGS) as (keyof typeof ENVELOPE_SPELLINGS)[];
+const FIELD_READERS = FIELDS.map((field) => READ_ENVELOPE_FIELD[field]);
 /** Every spelling, with its field's slot and its rank among the field's spellings (the first listed wins). */
 const SPELLINGS = new Map<string, { readonly slot: number; readonly rank: number }>(
-  FIELDS.flatMap((field, slot) => KEYS[field].map((key, rank) => [key, { slot, rank }] as const)),
+  FIELDS.flatMap((field, slot) => ENVELOPE_SPELLINGS[field].map((key, rank) => [key, { slot, rank }] as const)),
 );
-const slot = Object.fromEntries(FIELDS.map((field, index) => [field, index])) as { readonly [F in keyof typeof KEYS]: number };
+const slot = Object.fromEntries(FIELDS.map((field, index) => [field, index])) as { readonly [F in keyof typeof ENVELOPE_SPELLINGS]: number };
 const UNRANKED = Number.MAX_SAFE_INTEGER;
 
 /**
@@ -104,7 +105,7 @@ export function readEnvelope(source: JsonRecord): Envelope {
     foundValues[spelling.slot] = value;
     foundRanks[spelling.slot] = spelling.rank;
   }
-  const found = <T>(field: keyof typeof KEYS) => foundValues[slot[field]] as T | undefined;
+  const found = <T>(field: keyof typeof ENVELOPE_SPELLINGS) => foundValues[slot[field]] as T | undefined;
   return {
     startNs: found<bigint>('start'),
     endNs: found<bigint>('end'),
