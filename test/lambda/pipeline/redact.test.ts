@@ -282,4 +282,3 @@ describe('the combined pre-check', () => {
     expect(createRedactor().text(line)).toBe('values rotated: [REDACTED:aws-secret-key]');
   });
 });
-});
