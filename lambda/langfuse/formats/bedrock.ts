@@ -56,11 +56,12 @@ export function parseBedrock(line: JsonRecord, context: ParseContext): ParseResu
       requestId,
       operation: undefined,
       tags: [],
-      modelParameters: {
-        ...modelParameters(requestBody, MODEL_PARAMETER_KEYS),
-        ...modelParameters(record(requestBody?.['inferenceConfig'])),
-        ...modelParameters(record(requestBody?.['textGenerationConfig'])),
-      },
+      // Later configs win, as spreading them in this order would give; the first object is fresh, so it is the target.
+      modelParameters: Object.assign(
+        modelParameters(requestBody, MODEL_PARAMETER_KEYS),
+        modelParameters(record(requestBody?.['inferenceConfig'])),
+        modelParameters(record(requestBody?.['textGenerationConfig'])),
+      ),
       // Bedrock's inputTokenCount excludes the cache counts: they are separate buckets already.
       usage: exclusiveUsage({
         prompt: count(input['inputTokenCount']) ?? firstCount(bodyUsage, ['inputTokens', 'input_tokens']),

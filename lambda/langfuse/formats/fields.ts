@@ -110,8 +110,12 @@ export const MAX_PARAMETER_STRING_LENGTH = 200;
 export function modelParameters(value: unknown, only?: readonly string[]): Record<string, ModelParameterValue> {
   const out: Record<string, ModelParameterValue> = {};
   if (!isRecord(value)) return out;
-  for (const [key, raw] of Object.entries(value)) {
+  // Keys, not entries: no [key, value] pair is built per field only to be skipped.
+  const keys = Object.keys(value);
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i]!;
     if (only !== undefined && !only.includes(key)) continue;
+    const raw = value[key];
     if (raw === null || typeof raw === 'boolean') out[key] = raw;
     else if (typeof raw === 'string') out[key] = raw.slice(0, MAX_PARAMETER_STRING_LENGTH);
     else if (typeof raw === 'number' && Number.isFinite(raw)) out[key] = raw;

@@ -100,8 +100,10 @@ export function parseLiteLlm(payload: JsonRecord, context: ParseContext): ParseR
 
 function withoutSecrets(source: JsonRecord): JsonRecord {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(source)) {
-    if (!SECRET_METADATA_KEYS.includes(key) && key !== 'trace_name' && key !== 'session_id' && key !== 'trace_id') out[key] = value;
+  const keys = Object.keys(source);
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i]!;
+    if (!SECRET_METADATA_KEYS.includes(key) && key !== 'trace_name' && key !== 'session_id' && key !== 'trace_id') out[key] = source[key];
   }
   return out;
 }

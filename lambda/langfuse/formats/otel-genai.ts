@@ -160,8 +160,11 @@ function spanError(span: JsonRecord, a: JsonRecord): LlmError | undefined {
 
 function requestParameters(a: JsonRecord): Record<string, ModelParameterValue> {
   const out: Record<string, ModelParameterValue> = {};
-  for (const [key, value] of Object.entries(a)) {
+  const keys = Object.keys(a);
+  for (let i = 0; i < keys.length; i += 1) {
+    const key = keys[i]!;
     if (!key.startsWith(REQUEST_PREFIX) || NOT_PARAMETERS.includes(key)) continue;
+    const value = a[key];
     if (typeof value === 'number' || typeof value === 'boolean') out[key.slice(REQUEST_PREFIX.length)] = value;
     else if (typeof value === 'string') out[key.slice(REQUEST_PREFIX.length)] = value.slice(0, 200);
   }
