@@ -5,7 +5,7 @@
  */
 import { LLM_FORMATS, type ParseResult } from '../llm-call';
 import { readError, type ParseContext } from './envelope';
-import { count, exclusiveUsage, record, text, type JsonRecord } from './fields';
+import { count, definedOnly, exclusiveUsage, record, text, type JsonRecord } from './fields';
 import { buildProviderCall, findExchange, type LoggedExchange, type ProviderReading } from './provider-response';
 
 function isMessage(candidate: JsonRecord): boolean {
@@ -45,9 +45,6 @@ function readMessage(response: JsonRecord): ProviderReading {
     }),
     output: response['type'] === 'message' ? { role: response['role'] ?? 'assistant', content: response['content'] } : undefined,
     error: isAnthropicError(response) ? readError(response['error']) : undefined,
-    metadata: {
-      ...(stopReason !== undefined ? { stop_reason: stopReason } : {}),
-      ...(id !== undefined ? { response_id: id } : {}),
-    },
+    metadata: definedOnly({ stop_reason: stopReason, response_id: id }),
   };
 }

@@ -5,7 +5,7 @@
  */
 import { LLM_FORMATS, type ParseResult } from '../llm-call';
 import { readError, type ParseContext } from './envelope';
-import { count, epochSecondsToNs, exclusiveUsage, modelParameters, record, text, type JsonRecord } from './fields';
+import { count, definedOnly, epochSecondsToNs, exclusiveUsage, modelParameters, record, text, type JsonRecord } from './fields';
 import { buildProviderCall, findExchange, type LoggedExchange, type ProviderReading } from './provider-response';
 
 function isChatCompletion(candidate: JsonRecord): boolean {
@@ -85,20 +85,15 @@ function readResponsesApi(response: JsonRecord): ProviderReading {
     // The Responses object echoes its sampling parameters; instructions are content, not parameters.
     modelParameters: modelParameters(response, ['temperature', 'top_p', 'max_output_tokens', 'service_tier']),
     error,
-    metadata: {
-      ...(status !== undefined ? { response_status: status } : {}),
-      ...(text(response['id']) !== undefined ? { response_id: text(response['id']) } : {}),
-    },
+    metadata: definedOnly({ response_status: status, response_id: text(response['id']) }),
   };
 }
 
 function finishReasons(choices: unknown[] | undefined, response: JsonRecord): JsonRecord {
-  const reasons = (choices ?? [])
-    .map((choice) => text(record(choice)?.['finish_reason'], 32))
-    .filter((reason): reason is string => reason !== undefined);
-  const id = text(response['id']);
-  return {
-    ...(reasons.length > 0 ? { finish_reasons: reasons.join(',') } : {}),
-    ...(id !== undefined ? { response_id: id } : {}),
-  };
+  let reasons: string | undefined;
+  for (const choice of choices ?? []) {
+    const reason = text(record(choice)?.['finish_reason'], 32);
+    if (reason !== undefined) reasons = reasons === undefined ? reason : `${reasons},${reason}`;
+  }
+  return definedOnly({ finish_reasons: reasons, response_id: text(response['id']) });
 }
