@@ -77,16 +77,23 @@ export function parseBedrock(line: JsonRecord, context: ParseContext): ParseResu
       failed: error !== undefined,
       input: requestBody ?? s3Reference(input['inputBodyS3Path']),
       output: responseBody ?? s3Reference(output['outputBodyS3Path']),
-      metadata: {
-        ...(record(line['requestMetadata']) ?? {}),
+      metadata: withRequestMetadata(record(line['requestMetadata']), {
         bedrock_operation: text(line['operation'], 64),
         bedrock_model_id: modelId,
         bedrock_region: text(line['region'], 32),
         bedrock_inference_region: text(line['inferenceRegion'], 32),
         caller_arn: text(record(line['identity'])?.['arn'], 512),
-      },
+      }),
     },
   };
+}
+
+/**
+ * The caller's request metadata, then Bedrock's own fields (which win). Most logs carry none: then the fields object
+ * is the metadata, rather than a copy of it grown key by key after a spread of nothing.
+ */
+function withRequestMetadata(requestMetadata: JsonRecord | undefined, bedrockFields: JsonRecord): JsonRecord {
+  return requestMetadata === undefined ? bedrockFields : { ...requestMetadata, ...bedrockFields };
 }
 
 /** Bodies too large for the log line live in S3; Langfuse gets the pointer, not the content. */

@@ -95,11 +95,23 @@ export function parseOtelGenAi(found: OtelSpanLine, context: ParseContext): Pars
         otel_parent_span_id: text(span['parent_id']) ?? text(span['parentSpanId']) ?? text(span['parentId']),
         gen_ai_operation: text(a['gen_ai.operation.name'], 64),
         finish_reasons: Array.isArray(a['gen_ai.response.finish_reasons'])
-          ? (a['gen_ai.response.finish_reasons'] as unknown[]).filter((r) => typeof r === 'string').join(',')
+          ? joinStrings(a['gen_ai.response.finish_reasons'] as unknown[])
           : text(a['gen_ai.response.finish_reasons'], 200),
       },
     },
   };
+}
+
+/** The array's strings joined with commas, as `filter` then `join` would give, without the filtered copy. */
+function joinStrings(values: readonly unknown[]): string {
+  let joined = '';
+  let first = true;
+  for (const value of values) {
+    if (typeof value !== 'string') continue;
+    joined = first ? value : `${joined},${value}`;
+    first = false;
+  }
+  return joined;
 }
 
 /** Attributes as an object, or converted from OTLP/JSON `[{key, value}]`; anything else is not attributes. */
