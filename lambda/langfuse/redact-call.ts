@@ -11,13 +11,13 @@ import type { ContentPolicy } from './content-policy';
 import type { LlmCall } from './llm-call';
 
 export function redactCall(call: LlmCall, policy: ContentPolicy, redactor: Redactor): LlmCall {
-  // The content is set aside for the walk; the walk passes bigints (times) and undefined through untouched and
-  // redacts every string, unescaped. What it returns is this fresh object or a fresh copy of it: ours to complete.
+  // Redacting everything is one walk over the call as it is (copy-on-write: the call itself when nothing matched).
+  if (policy === 'redacted') return redactor.value(call as unknown as JsonValue) as unknown as LlmCall;
+  // Otherwise the content is set aside for the walk; the walk passes bigints (times) and undefined through
+  // untouched and redacts every string, unescaped. What it returns is this fresh object or a fresh copy of it: ours
+  // to complete.
   const redacted = redactor.value({ ...call, input: undefined, output: undefined } as unknown as JsonValue) as unknown as Mutable<LlmCall>;
-  if (policy === 'redacted') {
-    redacted.input = redactContent(call.input, redactor);
-    redacted.output = redactContent(call.output, redactor);
-  } else if (policy !== 'none') {
+  if (policy !== 'none') {
     redacted.input = call.input;
     redacted.output = call.output;
   }
@@ -25,7 +25,3 @@ export function redactCall(call: LlmCall, policy: ContentPolicy, redactor: Redac
 }
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
-
-function redactContent(value: unknown, redactor: Redactor): unknown {
-  return value === undefined ? undefined : redactor.value(value as JsonValue);
-}
