@@ -302,6 +302,9 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     return value.length < AWS_SECRET_KEY_LENGTH ? shortText(value) : rulesOn(value);
   };
 
+  /** Whether plain objects' `for…in` lists own keys only; read once per redaction, not per object walked. */
+  let objectPrototypeClean = true;
+
   /**
    * Copy-on-write: an untouched subtree comes back as the same reference, so callers can tell nothing changed.
    * Hand-written loops, no `map`/`some`/`Object.keys` arrays: this runs on every value of every event.
@@ -312,7 +315,7 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     if (value === null || typeof value !== 'object') return value;
     if (Array.isArray(value)) return walkArray(value);
     const prototype = Object.getPrototypeOf(value);
-    if (prototype === null || (prototype === Object.prototype && !inheritsEnumerableKeys())) return walkFields(value);
+    if (prototype === null || (prototype === Object.prototype && objectPrototypeClean)) return walkFields(value);
     // Not a plain object (or Object.prototype was given enumerable keys): the fields loop would see inherited keys,
     // so it reads a snapshot of the own ones, and the object itself comes back when nothing changed.
     const ownFields = ownFieldsOf(value);
@@ -361,7 +364,12 @@ export function createRedactor(options: RedactorOptions = {}): Redactor {
     return copy ?? value;
   };
 
-  return { text, json: (value) => walk(value) as JsonObject, value: walk };
+  const redactValue = (value: JsonValue): JsonValue => {
+    objectPrototypeClean = !inheritsEnumerableKeys();
+    return walk(value);
+  };
+
+  return { text, json: (value) => redactValue(value) as JsonObject, value: redactValue };
 }
 
 /** Whether `for…in` over a plain object would also list inherited keys (only if Object.prototype was polluted). */
