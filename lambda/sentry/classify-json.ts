@@ -6,7 +6,7 @@ import { goFrame } from './stack-traces/go';
 import { javaFrame } from './stack-traces/java';
 import { parsePythonFrameLine } from './stack-traces/python';
 import { splitV8Header } from './stack-traces/v8';
-import { stringFieldReader } from './string-fields';
+import { nonBlankString, preferredFieldsReader, readEachWith } from '../pipeline/preferred-fields';
 
 /**
  * Errors in JSON log lines: pino, bunyan, winston, Powertools (TypeScript and Python), structlog, python-json-logger,
@@ -23,7 +23,7 @@ const TIME_KEYS = ['time', 'timestamp', '@timestamp', 'ts', 'timeMillis', 'insta
  * The string fields read off every error line, each from the first of its keys that holds a non-blank string.
  * `name` is the logger's name, except in bunyan, where it names the service.
  */
-const readStringFields = stringFieldReader({
+const STRING_FIELD_KEYS = {
   logger: ['logger', 'loggerName', 'logger_name', 'log.logger'],
   name: ['name'],
   requestId: ['requestId', 'function_request_id', 'request_id', 'requestID', 'aws_request_id', 'awsRequestId', 'reqId', 'req_id'],
@@ -32,7 +32,8 @@ const readStringFields = stringFieldReader({
   release: ['release', 'service.version', 'sentry_release', 'app_version'],
   userId: ['user_id', 'userId', 'user.id', 'usr.id'],
   traceId: ['xray_trace_id', 'trace_id', 'traceId', 'trace.id'],
-});
+} as const;
+const readStringFields = preferredFieldsReader(STRING_FIELD_KEYS, readEachWith(STRING_FIELD_KEYS, nonBlankString));
 /** Nested causes followed per error object; deeper chains are cut. */
 const MAX_CAUSES = 10;
 /** Lambda platform statuses that mean the invocation or init failed. */

@@ -3,6 +3,7 @@
  * the request's trace id, who asked. One reader for all formats, with the spellings seen in practice
  * (snake_case, camelCase, Powertools' `xray_trace_id`).
  */
+import { preferredFieldsReader } from '../../pipeline/preferred-fields';
 import type { LlmCall, LlmError, LlmFormat } from '../llm-call';
 import {
   anyTimeToNs,
@@ -58,7 +59,7 @@ export const ENVELOPE_SPELLINGS = {
 } as const;
 
 /** How each envelope field reads one spelling's value; `undefined` means "not this field, try the next spelling". */
-export const READ_ENVELOPE_FIELD: { readonly [F in keyof typeof ENVELOPE_SPELLINGS]: (value: unknown) => unknown } = {
+export const READ_ENVELOPE_FIELD = {
   start: anyTimeToNs,
   end: anyTimeToNs,
   latency: durationMsToNs,
@@ -75,53 +76,30 @@ export const READ_ENVELOPE_FIELD: { readonly [F in keyof typeof ENVELOPE_SPELLIN
   release: (value) => text(value, 200),
   level: (value) => text(value, 16),
   status: httpStatus,
-};
+} satisfies { readonly [F in keyof typeof ENVELOPE_SPELLINGS]: (value: unknown) => unknown };
 
-const FIELDS = Object.keys(ENVELOPE_SPELLINGS) as (keyof typeof ENVELOPE_SPELLINGS)[];
-const FIELD_READERS = FIELDS.map((field) => READ_ENVELOPE_FIELD[field]);
-/** Every spelling, with its field's slot and its rank among the field's spellings (the first listed wins). */
-const SPELLINGS = new Map<string, { readonly slot: number; readonly rank: number }>(
-  FIELDS.flatMap((field, slot) => ENVELOPE_SPELLINGS[field].map((key, rank) => [key, { slot, rank }] as const)),
-);
-const slot = Object.fromEntries(FIELDS.map((field, index) => [field, index])) as { readonly [F in keyof typeof ENVELOPE_SPELLINGS]: number };
-const UNRANKED = Number.MAX_SAFE_INTEGER;
-
-/**
- * One pass over the line's keys instead of a lookup per spelling (about fifty, nearly all absent): each key that is
- * a spelling is read, and per field the best-ranked spelling with a usable value wins, as reading the spellings in
- * order would give. Scratch arrays are reused: the reader is synchronous and never re-entered.
- */
-const foundValues: unknown[] = new Array<unknown>(FIELDS.length);
-const foundRanks: number[] = new Array<number>(FIELDS.length);
+/** One pass over the line's keys (about fifty spellings, nearly all absent on any one line). */
+const readEnvelopeFields = preferredFieldsReader(ENVELOPE_SPELLINGS, READ_ENVELOPE_FIELD);
 
 export function readEnvelope(source: JsonRecord): Envelope {
-  foundValues.fill(undefined);
-  foundRanks.fill(UNRANKED);
-  for (const key in source) {
-    const spelling = SPELLINGS.get(key);
-    if (spelling === undefined || spelling.rank >= foundRanks[spelling.slot]!) continue;
-    const value = FIELD_READERS[spelling.slot]!(source[key]);
-    if (value === undefined) continue;
-    foundValues[spelling.slot] = value;
-    foundRanks[spelling.slot] = spelling.rank;
-  }
+  const found = readEnvelopeFields(source);
   return {
-    startNs: foundValues[slot.start] as bigint | undefined,
-    endNs: foundValues[slot.end] as bigint | undefined,
-    durationNs: foundValues[slot.latency] as bigint | undefined,
-    traceId: foundValues[slot.trace] as string | undefined,
-    spanId: foundValues[slot.span] as string | undefined,
-    requestId: foundValues[slot.request] as string | undefined,
-    sessionId: foundValues[slot.session] as string | undefined,
-    userId: foundValues[slot.user] as string | undefined,
-    apiKeyId: foundValues[slot.apiKey] as string | undefined,
-    service: foundValues[slot.service] as string | undefined,
-    operation: foundValues[slot.operation] as string | undefined,
-    provider: foundValues[slot.provider] as string | undefined,
-    environment: foundValues[slot.environment] as string | undefined,
-    release: foundValues[slot.release] as string | undefined,
-    level: (foundValues[slot.level] as string | undefined)?.toUpperCase(),
-    statusCode: foundValues[slot.status] as number | undefined,
+    startNs: found.start,
+    endNs: found.end,
+    durationNs: found.latency,
+    traceId: found.trace,
+    spanId: found.span,
+    requestId: found.request,
+    sessionId: found.session,
+    userId: found.user,
+    apiKeyId: found.apiKey,
+    service: found.service,
+    operation: found.operation,
+    provider: found.provider,
+    environment: found.environment,
+    release: found.release,
+    level: (found.level)?.toUpperCase(),
+    statusCode: found.status,
     tags: readTags(source['tags']),
     metadata: record(source['metadata']) ?? {},
   };

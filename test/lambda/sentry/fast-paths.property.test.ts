@@ -8,7 +8,7 @@ import { JAVA_LINES } from '../../../lambda/sentry/stack-traces/java';
 import { firstNonSpace, isSpace, splitLines } from '../../../lambda/sentry/stack-traces/lines';
 import { PYTHON_LINES } from '../../../lambda/sentry/stack-traces/python';
 import { isV8FrameLine, V8_LINES } from '../../../lambda/sentry/stack-traces/v8';
-import { stringFieldReader } from '../../../lambda/sentry/string-fields';
+import { nonBlankString, preferredFieldsReader, readEachWith } from '../../../lambda/pipeline/preferred-fields';
 import { GO_PANIC, JAVA_CAUSED_BY, NODE_STACK, PYTHON_CHAINED } from '../../fixtures/logs/error-lines';
 
 /**
@@ -212,7 +212,7 @@ describe('levelOfText reads words in place', () => {
 
 describe('string fields read in one pass', () => {
   const KEYS = { logger: ['logger', 'loggerName', 'name'], requestId: ['requestId', 'request_id', 'reqId'], service: ['service', 'name'] } as const;
-  const read = stringFieldReader(KEYS);
+  const read = preferredFieldsReader(KEYS, readEachWith(KEYS, nonBlankString));
   /** The reading it replaced: a lookup per listed key, the first non-blank string wins. */
   const firstString = (json: Record<string, unknown>, keys: readonly string[]) =>
     keys.map((key) => json[key]).find((value): value is string => typeof value === 'string' && value.trim() !== '');
