@@ -4,6 +4,7 @@
  */
 import { postWithKeepAlive } from '../pipeline/http';
 import { createForwarderHandler, type ForwarderHandler, type ForwarderOptions } from '../pipeline/forwarder';
+import { pipelineOptionsFrom } from '../pipeline/forwarder-config';
 import { createLogger, logLevelFrom, registerSecretForScrubbing, type LineSink, type Logger } from '../pipeline/logger';
 import type { Env } from '../pipeline/env-names';
 import type { RetryPolicy } from '../pipeline/retry';
@@ -57,12 +58,7 @@ export function createLangfuseHandler(env: Env, overrides: LangfuseHandlerOverri
   });
 
   const forward = createForwarderHandler(destination, {
-    context: config.forwarder.context,
-    redactor: config.forwarder.redactor,
-    retryQueueUrl: config.forwarder.retryQueueUrl,
-    deadLetterQueueUrl: config.forwarder.deadLetterQueueUrl,
-    retryMaxReceives: config.forwarder.retryMaxReceives,
-    logger,
+    ...pipelineOptionsFrom(config.forwarder, logger),
     metricsSink: overrides.metricsSink,
     ...overrides.forwarder,
   });

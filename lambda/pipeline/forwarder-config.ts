@@ -1,5 +1,6 @@
 import { ENV, positiveIntegerFrom, type Env } from './env-names';
-import { DEFAULT_RETRY_MAX_RECEIVES } from './forwarder';
+import { DEFAULT_RETRY_MAX_RECEIVES, type ForwarderOptions } from './forwarder';
+import type { Logger } from './logger';
 import { createRedactor, parseExtraPatterns, type Redactor } from './redact';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
 import type { ForwarderContext } from './types';
@@ -20,7 +21,7 @@ export interface ForwarderConfig {
 
 /** Requests in flight to one destination per invocation. */
 export const DEFAULT_DELIVERY_CONCURRENCY = 8;
-/** More would only queue behind the keep-alive agent's socket cap. */
+/** More would only queue behind the connection pool's socket cap (MAX_SOCKETS_PER_HOST). */
 export const MAX_DELIVERY_CONCURRENCY = 32;
 
 export interface ConfigNames {
@@ -48,5 +49,17 @@ export function readForwarderConfig(env: Env, names: ConfigNames): ForwarderConf
     },
     redactor: createRedactor({ extraPatterns: parseExtraPatterns(env[ENV.redactExtraPatterns]) }),
     warnings,
+  };
+}
+
+/** The pipeline's options every forwarder takes from its config the same way. */
+export function pipelineOptionsFrom(config: ForwarderConfig, logger: Logger): ForwarderOptions {
+  return {
+    context: config.context,
+    redactor: config.redactor,
+    retryQueueUrl: config.retryQueueUrl,
+    deadLetterQueueUrl: config.deadLetterQueueUrl,
+    retryMaxReceives: config.retryMaxReceives,
+    logger,
   };
 }

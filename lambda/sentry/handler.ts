@@ -29,7 +29,7 @@
  */
 import { ENV, positiveIntegerFrom } from '../pipeline/env-names';
 import { createForwarderHandler } from '../pipeline/forwarder';
-import { readForwarderConfig } from '../pipeline/forwarder-config';
+import { pipelineOptionsFrom, readForwarderConfig } from '../pipeline/forwarder-config';
 import { createLogger, logLevelFrom } from '../pipeline/logger';
 import { createSecretLoader } from '../pipeline/secrets';
 import { createSentryDestination } from './destination';
@@ -51,12 +51,5 @@ export const handler = createForwarderHandler(
     maxEventsPerFingerprint,
     forwarderRelease: env[ENV.sentryRelease]?.trim() || undefined,
   }),
-  {
-    context: config.context,
-    redactor: config.redactor,
-    retryQueueUrl: config.retryQueueUrl,
-    deadLetterQueueUrl: config.deadLetterQueueUrl,
-    retryMaxReceives: config.retryMaxReceives,
-    logger,
-  },
+  pipelineOptionsFrom(config, logger),
 );
