@@ -5,7 +5,7 @@ import { createInvocationMetrics, METRIC, type InvocationMetrics } from './metri
 import type { Redactor } from './redact';
 import {
   createSqsRetryQueue,
-  decodeParkedMessage,
+  readRetryQueueBody,
   PARKED_FORMAT_VERSION,
   type ParkedItem,
   type ParkedMessage,
@@ -289,13 +289,18 @@ async function consumeRetryQueue<P, D>(run: Run<P, D>, records: readonly SqsReco
   const payloadRecords: Array<{ record: SqsRecordLike; payload: P; attempt: number }> = [];
   const eventRecords: Array<{ record: SqsRecordLike; events: SourceLogEvent[]; attempt: number }> = [];
   for (const record of records) {
-    const read = decodeParkedMessage<P>(record.body);
+    const read = readRetryQueueBody<P>(record.body, run.destination.name);
     if (!read.ok) {
       run.metrics.add(METRIC.badPayloads);
       fail(record, read.reason);
       continue;
     }
     const { message } = read;
+    if (read.replaysFailedInvocation) {
+      const { requestId, condition } = read.replaysFailedInvocation;
+      // The invocation may have delivered part of its batch before it failed; the whole batch goes again.
+      run.logger.warn('replaying the batch of a failed invocation; what it delivered before failing is sent again', { message_id: record.messageId, failed_request_id: requestId, condition });
+    }
     if (message.destination !== run.destination.name) {
       fail(record, `message is for ${message.destination}, not ${run.destination.name}`);
       continue;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { readFailedInvocationRecord, type FailedInvocation } from './failed-invocation-record';
 import type { LogEventFields } from './types';
 
 /**
@@ -8,6 +9,8 @@ import type { LogEventFields } from './types';
  * - `payload`: a prepared, redacted destination payload (e.g. a Sentry event) that only needs sending again;
  * - `event`: one log event whose preparation failed, redacted (re-prepared on the next receive);
  * - `raw`: a subscription payload that could not be decoded, kept as received for a human or a fixed decoder.
+ * Redriven from the dead-letter queue, Lambda's record of a failed invocation is read as its batch parked `raw`
+ * (failed-invocation-record.ts).
  */
 
 /** SQS limits (SendMessageBatch): 10 entries and 1 MiB per batch, 1 MiB per message (the queue's default maximum). */
@@ -108,15 +111,46 @@ export type ReadParked<P> =
 
 /** Reads an SQS body back; never throws. */
 export function decodeParkedMessage<P>(body: string): ReadParked<P> {
-  let value: unknown;
+  const parsed = parseBody(body);
+  return 'problem' in parsed ? { ok: false, reason: parsed.problem } : readParked<P>(parsed.value);
+}
+
+/**
+ * Reads a body of a forwarder's retry queue, never throwing: a parked message, or (redriven from the dead-letter
+ * queue) Lambda's record of a failed invocation of that forwarder, read as its subscription payload parked raw so the
+ * whole batch is replayed.
+ */
+export function readRetryQueueBody<P>(body: string, destination: string): ReadParked<P> & { readonly replaysFailedInvocation?: FailedInvocation } {
+  const parsed = parseBody(body);
+  if ('problem' in parsed) return { ok: false, reason: parsed.problem };
+  const record = readFailedInvocationRecord(parsed.value);
+  if (record.kind === 'not-a-record') return readParked<P>(parsed.value);
+  if (record.kind === 'not-replayable') return { ok: false, reason: record.reason };
+  const { invocation } = record;
+  const message: ParkedMessage<P> = {
+    v: PARKED_FORMAT_VERSION,
+    destination,
+    reason: `invocation ${invocation.requestId} failed (${invocation.condition})`,
+    attempt: invocation.invokeCount,
+    parkedAt: invocation.failedAt,
+    item: { kind: 'raw', data: invocation.data },
+  };
+  return { ok: true, message, replaysFailedInvocation: invocation };
+}
+
+function parseBody(body: string): { value: unknown } | { problem: string } {
   try {
-    value = JSON.parse(body);
+    const value: unknown = JSON.parse(body);
     if (isRecord(value) && value.encoding === 'gzip-base64' && typeof value.data === 'string') {
-      value = JSON.parse(gunzipSync(Buffer.from(value.data, 'base64')).toString('utf8'));
+      return { value: JSON.parse(gunzipSync(Buffer.from(value.data, 'base64')).toString('utf8')) };
     }
+    return { value };
   } catch (error) {
-    return { ok: false, reason: `unreadable parked message: ${(error as Error).message}` };
+    return { problem: `unreadable parked message: ${(error as Error).message}` };
   }
+}
+
+function readParked<P>(value: unknown): ReadParked<P> {
   if (!isRecord(value)) return { ok: false, reason: 'parked message is not an object' };
   if (value.encoding === 'part') return { ok: false, reason: `part ${String(value.index)} of ${String(value.count)} of an oversized message; inspect by hand` };
   if (value.v !== PARKED_FORMAT_VERSION) return { ok: false, reason: `unknown parked format version ${String(value.v)}` };

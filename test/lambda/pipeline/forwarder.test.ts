@@ -5,6 +5,12 @@ import { createSqsRetryQueue, decodeParkedMessage, type ParkedMessage } from '..
 import type { Deadline, Destination, SourceLogEvent } from '../../../lambda/pipeline/types';
 import { encodeAwsLogsData, subscriptionEvent, CONTROL_MESSAGE } from '../../fixtures/logs/cloudwatch-payload';
 import { sqsStandInPerSuite, type SqsStandIn } from '../../support/sqs-stand-in';
+import { failedInvocationRecord } from '../../fixtures/lambda/failed-invocation-record';
+
+/** Records moved from the dead-letter queue to the retry queue (SQS start-message-move-task), as Lambda's SQS event. */
+const redrivenRecords = (...bodies: unknown[]) => ({
+  Records: bodies.map((body, i) => ({ messageId: `redriven-${i}`, body: JSON.stringify(body), eventSource: 'aws:sqs', attributes: { ApproximateReceiveCount: '1' } })),
+});
 
 /**
  * The pipeline with a minimal destination that behaves like a real one: it takes ERROR lines, keys payloads by
@@ -365,6 +371,33 @@ describe('createForwarderHandler', () => {
     const consumer = setUp();
     const event = sqs.receiveAsLambdaEvent();
     expect(await consumer.handler(event, lambdaContext())).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0].messageId }] });
+  });
+
+  test("a crash record redriven from the dead-letter queue replays its whole batch, and the record is done", async () => {
+    const consumer = setUp();
+    const crashed = subscriptionEvent({ events: [{ message: 'ERROR a', id: 'a' }, { message: 'INFO ok', id: 'b' }, { message: 'ERROR c', id: 'c' }] });
+    const event = redrivenRecords(failedInvocationRecord(crashed));
+    expect(await consumer.handler(event, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(consumer.received.map((p) => p.id)).toEqual(['a', 'c']);
+    expect(consumer.metric('Sent')).toBe(2);
+    expect(consumer.logs).toContainEqual(expect.objectContaining({ level: 'WARN', message: expect.stringContaining('replaying the batch of a failed invocation'), failed_request_id: 'e4b46cbf-b738-4b7f-8880-a18cdf61200e' }));
+  });
+
+  test('a replayed batch whose delivery fails again is parked as usual, never lost', async () => {
+    const consumer = setUp();
+    consumer.failIds.add('c');
+    const event = redrivenRecords(failedInvocationRecord(subscriptionEvent({ events: [{ message: 'ERROR a', id: 'a' }, { message: 'ERROR c', id: 'c' }] })));
+    expect(await consumer.handler(event, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(consumer.received.map((p) => p.id)).toEqual(['a']);
+    expect(parkedMessages()).toEqual([expect.objectContaining({ attempt: 4, item: { kind: 'payload', payload: expect.objectContaining({ id: 'c' }) } })]);
+  });
+
+  test('a crash record without its payload fails its record with the reason and counts as a bad payload', async () => {
+    const consumer = setUp();
+    const event = redrivenRecords(failedInvocationRecord(undefined));
+    expect(await consumer.handler(event, lambdaContext())).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0].messageId }] });
+    expect(consumer.metric('BadPayloads')).toBe(1);
+    expect(consumer.logs).toContainEqual(expect.objectContaining({ reason: expect.stringContaining('carries no request payload') }));
   });
 
   test('never logs a registered secret', async () => {

@@ -4,6 +4,7 @@ import { ERROR_FIXTURES } from '../../fixtures/logs/error-lines';
 import { buildForwarderBundle, startBundleProcess, type BuiltBundle, type BundleProcess } from '../../support/bundle';
 import { startSentryReceiver, type Behaviour, type SentryReceiver } from '../../support/sentry-receiver';
 import { startSqsStandIn, type SqsStandIn } from '../../support/sqs-stand-in';
+import { failedInvocationRecord } from '../../fixtures/lambda/failed-invocation-record';
 
 /**
  * The bundle CDK ships (esbuild output with the shared options), not the TypeScript source, against a Sentry
@@ -152,6 +153,24 @@ describe('bundled Sentry forwarder against scripted faults', () => {
     const records = output.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records.find((r) => r.message === 'parked in the retry queue')).toMatchObject({ level: 'WARN', service: 'sentry-forwarder', reason: 'HTTP 401 from Sentry', count: 1, function_request_id: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef' });
     expect(records.find((r) => r._aws)).toMatchObject({ Destination: 'sentry', Environment: 'staging', Received: 1, ErrorsDetected: 1, Sent: 0, Parked: 1, Suppressed: 0, DeadLettered: 0, BadPayloads: 0 });
+  });
+
+  test("a crashed invocation's record, redriven from the dead-letter queue, is replayed under the same event ids", async () => {
+    const logGroup = '/aws/ecs/checkout/errors';
+    const events = ERROR_FIXTURES.slice(0, 6).map((fixture, index) => ({ message: fixture.message, id: `crash-${index}` }));
+    const batch = subscriptionEvent({ logGroup, events }, 5);
+    const container = await coldStart();
+    // Say the invocation delivered its batch, then died before returning: Lambda's on-failure record still has it.
+    expect(await invoke(container, batch)).toMatchObject({ sent: 6, parked: 0 });
+    const firstIds = sentry.acceptedEvents.slice(-6).map((event) => event.event_id);
+
+    const record = failedInvocationRecord(batch);
+    const replay: SQSEvent = { Records: [{ messageId: 'redriven-crash', receiptHandle: 'r', body: JSON.stringify(record), attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'lambda', ApproximateFirstReceiveTimestamp: '0' }, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:retry', awsRegion: 'eu-west-1' }] };
+    expect(await invoke(container, replay)).toEqual({ batchItemFailures: [] });
+    const replayedIds = sentry.acceptedEvents.slice(-6).map((event) => event.event_id);
+    // Sentry drops an event whose id it already stored: the replay adds nothing twice in Sentry.
+    expect(new Set(replayedIds)).toEqual(new Set(firstIds));
+    expect(replayedIds.map((id) => sentry.accepted.get(id as string))).toEqual([2, 2, 2, 2, 2, 2]);
   });
 
   test('the bundle is small and keeps the AWS SDK external', async () => {
