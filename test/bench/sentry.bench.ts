@@ -6,14 +6,23 @@
  * least any forwarder must do) and our ratio to it, the bundle size, the bundle's cold init over a bare `node`
  * start, and peak RSS. Runs twice: with the default storm cap (10 per fingerprint) and with the cap lifted, so every
  * detected error is sent (one HTTP request each).
+ *
+ * Next to our ratio it reports the protocol's lower bound: the floor plus delivering exactly the envelopes the
+ * forwarder sent in its last measured invocation, replayed in the same child as pre-built HTTP/1.1 requests (the
+ * recorded bytes, gzipped where the forwarder gzipped them) over as many keep-alive sockets as its default delivery
+ * concurrency, each answer read to its end before the socket's next request. It is a lower bound because Sentry's
+ * envelope endpoint takes one event per envelope (one request per event is the protocol, not our choice) and the
+ * replay pays only for writing those bytes and reading the answers: none of our classification, fingerprinting,
+ * storm cap, mapping, redaction, envelope serialisation, retries or answer parsing.
  */
-import { execFileSync, fork } from 'node:child_process';
+import { execFileSync, fork, type Serializable } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DEFAULT_DELIVERY_CONCURRENCY } from '../../lambda/pipeline/forwarder-config';
 import { subscriptionEvent, type FixtureLogEvent } from '../fixtures/logs/cloudwatch-payload';
 import { ERROR_FIXTURES, NON_ERRORS } from '../fixtures/logs/error-lines';
 import { buildForwarderBundle, benchNodeOptions, type BuiltBundle } from '../support/bundle';
-import { startSentryReceiver } from '../support/sentry-receiver';
+import { startSentryReceiver, type ReceivedEnvelope, type SentryReceiver } from '../support/sentry-receiver';
 import { startSqsStandIn } from '../support/sqs-stand-in';
 
 const TARGET_DECOMPRESSED_BYTES = 1024 * 1024;
@@ -34,14 +43,34 @@ function mixedBatch(): { events: FixtureLogEvent[]; bytes: number } {
   return { events, bytes };
 }
 
+/** Plain CommonJS, required by the child below (a bare `node`). */
+const KEEP_ALIVE_REPLAY = path.join(__dirname, 'keep-alive-replay.js');
+
 const DRIVER = `
 const zlib = require('node:zlib');
+const { openKeepAliveSockets, replayOverSockets } = require(process.env.KEEP_ALIVE_REPLAY);
 const initStart = process.hrtime.bigint();
 const { handler } = require(process.env.BUNDLE_FILE);
 const initMs = Number(process.hrtime.bigint() - initStart) / 1e6;
 const cpuMs = (from) => { const d = process.cpuUsage(from); return (d.user + d.system) / 1000; };
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-process.on('message', async ({ event, iterations }) => {
+// The protocol's share of the lower bound, measured on its own after the handler and the floor, like the floor.
+const replayCpuMs = async ({ requests, port, sockets: count, iterations }) => {
+  const asSent = requests.map((bytes) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  const sockets = await openKeepAliveSockets(port, count);
+  await replayOverSockets(sockets, asSent); // warm-up, as for the handler
+  const replay = [];
+  for (let i = 0; i < iterations; i++) {
+    const c = process.cpuUsage();
+    await replayOverSockets(sockets, asSent);
+    replay.push(cpuMs(c));
+  }
+  for (const socket of sockets) socket.destroy();
+  return median(replay);
+};
+process.on('message', async (message) => {
+  if (message.replay) return process.send({ replayMs: await replayCpuMs(message.replay) });
+  const { event, iterations } = message;
   const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 60000 };
   let summary = await handler(event, context); // warm-up: first-use costs (sockets, JIT) are not the steady state
   const firstRssMb = process.resourceUsage().maxRSS / 1024; // one invocation in a fresh process
@@ -64,23 +93,61 @@ process.on('message', async ({ event, iterations }) => {
 process.send({ ready: true });
 `;
 
-async function measure(bundle: BuiltBundle, env: Record<string, string>, event: unknown) {
+interface Measured {
+  initMs: number;
+  summary: Record<string, number>;
+  cpuMs: number;
+  wallMs: number;
+  floorMs: number;
+  maxRssMb: number;
+  firstRssMb: number;
+  /** The lower bound's protocol share: this run's envelopes replayed as pre-built requests. */
+  replay: { requests: number; sockets: number; cpuMs: number };
+}
+
+async function measure(bundle: BuiltBundle, env: Record<string, string>, event: unknown, sentry: SentryReceiver): Promise<Measured> {
   const driver = path.join(path.dirname(bundle.file), 'bench-driver.js');
   fs.writeFileSync(driver, DRIVER);
-  const child = fork(driver, [], { env: { PATH: process.env.PATH ?? '', ...env, BUNDLE_FILE: bundle.file, NODE_OPTIONS: benchNodeOptions() }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
+  const child = fork(driver, [], { env: { PATH: process.env.PATH ?? '', ...env, BUNDLE_FILE: bundle.file, KEEP_ALIVE_REPLAY, NODE_OPTIONS: benchNodeOptions() }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'], serialization: 'advanced' });
   // A child that dies (e.g. a V8 flag NODE_OPTIONS refuses) fails the benchmark instead of hanging it.
   const died = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`bench child exited with ${code} (NODE_OPTIONS="${benchNodeOptions()}")`))));
-  await Promise.race([new Promise<void>((resolve) => child.once('message', () => resolve())), died]);
-  const result = await Promise.race([
-    new Promise<{ initMs: number; summary: Record<string, number>; cpuMs: number; wallMs: number; floorMs: number; maxRssMb: number; firstRssMb: number }>((resolve) => {
-      child.once('message', (message) => resolve(message as never));
-      child.send({ event, iterations: ITERATIONS });
-    }),
-    died,
-  ]);
+  const answer = <T>(message?: Serializable) =>
+    Promise.race([
+      new Promise<T>((resolve) => {
+        child.once('message', (reply) => resolve(reply as T));
+        if (message !== undefined) child.send(message);
+      }),
+      died,
+    ]);
+  await answer<{ ready: true }>();
+  const received = sentry.requests.length;
+  const result = await answer<Omit<Measured, 'replay'>>({ event, iterations: ITERATIONS });
+  const envelopes = lastInvocationEnvelopes(sentry.requests.slice(received), result.summary.sent);
+  const port = Number(new URL(sentry.dsn).port);
+  const requests = envelopes.map((envelope) => requestBytes(envelope, `127.0.0.1:${port}`));
+  const { replayMs } = await answer<{ replayMs: number }>({ replay: { requests, port, sockets: DEFAULT_DELIVERY_CONCURRENCY, iterations: ITERATIONS } });
   child.removeAllListeners('exit');
   child.kill();
-  return result;
+  return { ...result, replay: { requests: requests.length, sockets: DEFAULT_DELIVERY_CONCURRENCY, cpuMs: replayMs } };
+}
+
+/**
+ * The envelopes of the last measured invocation: its `sent` requests are the receiver's last ones, provided every
+ * request was answered 200 at once (no retry repeated an envelope).
+ */
+function lastInvocationEnvelopes(received: readonly ReceivedEnvelope[], sent: number): readonly ReceivedEnvelope[] {
+  const refused = received.filter((envelope) => envelope.answered !== 200);
+  if (refused.length > 0) throw new Error(`the receiver answered ${refused.length} envelopes with other than 200; the replay would not be this run's`);
+  if (sent <= 0 || sent > received.length) throw new Error(`the last invocation sent ${sent} envelopes; the receiver holds ${received.length}`);
+  return received.slice(-sent);
+}
+
+/** One envelope as the forwarder's client writes it: request line and headers, then the body's exact bytes. */
+function requestBytes(envelope: ReceivedEnvelope, host: string): Buffer {
+  const head =
+    `POST ${envelope.path}?${envelope.query.toString()} HTTP/1.1\r\nhost: ${host}\r\ncontent-type: application/x-sentry-envelope\r\n` +
+    `${envelope.gzipped ? 'content-encoding: gzip\r\n' : ''}content-length: ${envelope.raw.length}\r\nconnection: keep-alive\r\n\r\n`;
+  return Buffer.concat([Buffer.from(head, 'latin1'), envelope.raw]);
 }
 
 /** Wall time of `node` requiring the bundle, minus `node` doing nothing: what the bundle adds to a cold start. */
@@ -117,8 +184,8 @@ async function main() {
   };
   const init = coldInitOverBareNode(bundle, env);
   const runs = [
-    { label: 'default storm cap (10 per fingerprint)', result: await measure(bundle, env, event) },
-    { label: 'storm cap lifted (every error sent)', result: await measure(bundle, { ...env, MAX_EVENTS_PER_FINGERPRINT: '1000000' }, event) },
+    { label: 'default storm cap (10 per fingerprint)', result: await measure(bundle, env, event, sentry) },
+    { label: 'storm cap lifted (every error sent)', result: await measure(bundle, { ...env, MAX_EVENTS_PER_FINGERPRINT: '1000000' }, event, sentry) },
   ];
   await sentry.close();
   await sqs.close();
@@ -135,6 +202,12 @@ async function main() {
     console.log(`\n${label}: received ${result.summary.received}, errors ${result.summary.matched}, sent ${result.summary.sent}, suppressed ${result.summary.suppressed}, parked ${result.summary.parked}`);
     console.log(`  events/s: ${Math.round(events.length / (result.wallMs / 1000))} (wall ${result.wallMs.toFixed(1)} ms per batch)`);
     console.log(`  CPU: ${perThousand(result.cpuMs).toFixed(2)} ms per 1,000 events; floor ${perThousand(result.floorMs).toFixed(2)} ms; ratio ${ratio.toFixed(2)}x  [target <= ${TARGETS.cpuRatio}x: ${ok(ratio <= TARGETS.cpuRatio)}]`);
+    const { replay } = result;
+    const lowerBoundMs = result.floorMs + replay.cpuMs;
+    console.log(
+      `  protocol lower bound: ${perThousand(lowerBoundMs).toFixed(2)} ms per 1,000 events; ${(lowerBoundMs / result.floorMs).toFixed(2)}x the floor ` +
+        `(floor + ${perThousand(replay.cpuMs).toFixed(2)} ms to send this run's ${replay.requests} envelopes as pre-built requests over ${replay.sockets} keep-alive sockets)`,
+    );
     console.log(`  peak RSS: ${result.maxRssMb.toFixed(0)} MB after ${ITERATIONS + 1} invocations (${result.firstRssMb.toFixed(0)} MB after the first, in a fresh process)  [target <= ${TARGETS.rssMb} MB: ${ok(result.maxRssMb <= TARGETS.rssMb)}]`);
   }
 }
