@@ -29,6 +29,24 @@ describe('decodeSubscriptionData', () => {
     expect(result.batch.events[0].extractedFields).toEqual({ ip: '10.0.0.1', status: '500' });
   });
 
+  test('inflates whatever size the gzip trailer announces: several gzip members, and a batch above the up-front chunk', () => {
+    const events = (count: number, text: string) => Array.from({ length: count }, (_, i) => ({ message: `${text} ${i}`, id: String(i) }));
+    const messageOf = (data: string) => {
+      const result = decodeSubscriptionData(data);
+      if (!result.ok || result.kind !== 'data') throw new Error(`expected data, got ${JSON.stringify(result)}`);
+      return result.batch.events.map((e) => e.message);
+    };
+    // Two members: the trailer read is the last member's, which announces a fraction of the whole.
+    const json = JSON.stringify(subscriptionMessage({ events: events(500, 'ERROR split across members') }));
+    const cut = Math.floor(json.length / 2);
+    const twoMembers = Buffer.concat([gzipSync(json.slice(0, cut)), gzipSync(json.slice(cut))]).toString('base64');
+    expect(messageOf(twoMembers)).toEqual(events(500, 'ERROR split across members').map((e) => e.message));
+    // 10 MB inflated: more than the 8 MiB one chunk may take, so zlib continues in further chunks.
+    const large = subscriptionMessage({ events: events(40_000, 'ERROR '.padEnd(240, 'x')) });
+    expect(JSON.stringify(large).length).toBeGreaterThan(9 * 1024 * 1024);
+    expect(messageOf(encodeAwsLogsData(large))).toHaveLength(40_000);
+  });
+
   test('skips a CONTROL_MESSAGE', () => {
     expect(decodeSubscriptionData(encodeAwsLogsData(CONTROL_MESSAGE))).toEqual({ ok: true, kind: 'control' });
   });
