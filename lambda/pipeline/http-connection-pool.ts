@@ -1,26 +1,14 @@
 import * as net from 'node:net';
 import * as tls from 'node:tls';
+import { HttpConnection, type ConnectionOwner } from './http-connection';
 
 /**
  * Keep-alive connections to one origin (scheme, host, port), at most `maxSockets` at a time: a caller takes a
- * connection, sends one request, and gives it back reusable or not. Idle connections are unref'd (they never keep a
- * process alive) and dropped as soon as the server closes them or the idle time the server announced
- * (`Keep-Alive: timeout=N`) is nearly up, so a request is rarely written to a connection the server is closing.
- * TLS connections verify the certificate against the host name (Node's defaults) and offer only HTTP/1.1.
+ * connection, sends one request on it, and the connection comes back reusable or not. Idle connections are unref'd
+ * (they never keep a process alive) and dropped as soon as the server closes them or the idle time the server
+ * announced (`Keep-Alive: timeout=N`) is nearly up, so a request is rarely written to a connection the server is
+ * closing. TLS connections verify the certificate against the host name (Node's defaults) and offer only HTTP/1.1.
  */
-
-export interface PooledSocket {
-  readonly socket: net.Socket;
-  /** True when this connection already carried a request. */
-  readonly reused: boolean;
-}
-
-interface IdleSocket {
-  readonly socket: net.Socket;
-  /** Epoch ms after which the server may have closed it; undefined when the server announced no timeout. */
-  readonly expiresAt: number | undefined;
-  readonly onGone: () => void;
-}
 
 export interface ConnectionPoolOptions {
   /** Clock for idle expiry. @default Date.now */
@@ -32,8 +20,8 @@ export interface ConnectionPoolOptions {
 /** Margin before the announced idle timeout at which we stop reusing a connection (clock skew, freeze and thaw). */
 const EXPIRY_MARGIN_MS = 1000;
 
-export class ConnectionPool {
-  private readonly idle: IdleSocket[] = [];
+export class ConnectionPool implements ConnectionOwner {
+  private readonly idle: HttpConnection[] = [];
   private readonly waiting: Array<() => void> = [];
   private open = 0;
 
@@ -43,15 +31,20 @@ export class ConnectionPool {
     private readonly options: ConnectionPoolOptions = {},
   ) {}
 
-  /** A connection, reused when one is idle, else new; waits while `maxSockets` are busy. */
-  async acquire(): Promise<PooledSocket> {
+  /** A connection now, reused when one is idle, else new; undefined while `maxSockets` are busy. */
+  take(): HttpConnection | undefined {
+    const idle = this.takeIdle();
+    if (idle) return idle;
+    if (this.open >= this.maxSockets) return undefined;
+    this.open++;
+    return new HttpConnection(this.connect(), this);
+  }
+
+  /** A connection, waiting while `maxSockets` are busy. */
+  async acquire(): Promise<HttpConnection> {
     for (;;) {
-      const idle = this.takeIdle();
-      if (idle) return { socket: idle, reused: true };
-      if (this.open < this.maxSockets) {
-        this.open++;
-        return { socket: this.connect(), reused: false };
-      }
+      const connection = this.take();
+      if (connection) return connection;
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     }
   }
@@ -60,14 +53,12 @@ export class ConnectionPool {
    * Gives a connection back. A reusable one waits idle for the next request (until `keepAliveMs` is nearly up, when
    * the server announced it); any other is destroyed.
    */
-  release(socket: net.Socket, reusable: boolean, keepAliveMs?: number): void {
+  release(connection: HttpConnection, reusable: boolean, keepAliveMs?: number): void {
+    const socket = connection.socket;
     if (reusable && !socket.destroyed && socket.writable) {
-      const onGone = () => this.forget(socket);
-      // A server that closes the connection, or speaks out of turn on it, makes it unusable.
-      socket.on('close', onGone).on('end', onGone).on('error', onGone).on('data', onGone);
       socket.unref();
-      const expiresAt = keepAliveMs === undefined ? undefined : this.now() + keepAliveMs - EXPIRY_MARGIN_MS;
-      this.idle.push({ socket, expiresAt, onGone });
+      connection.expiresAt = keepAliveMs === undefined ? undefined : this.now() + keepAliveMs - EXPIRY_MARGIN_MS;
+      this.idle.push(connection);
     } else {
       socket.destroy();
       this.open--;
@@ -75,8 +66,14 @@ export class ConnectionPool {
     this.waiting.shift()?.();
   }
 
-  private now(): number {
-    return (this.options.now ?? Date.now)();
+  /** An idle connection the server closed, reset or spoke on out of turn: it is dropped. */
+  forget(connection: HttpConnection): void {
+    const index = this.idle.indexOf(connection);
+    if (index < 0) return;
+    this.idle.splice(index, 1);
+    connection.socket.destroy();
+    this.open--;
+    this.waiting.shift()?.();
   }
 
   /** Connections open now, busy or idle (for tests and metrics). */
@@ -92,29 +89,23 @@ export class ConnectionPool {
     }
   }
 
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
   /** The most recently used idle connection that is still good: the warmest, and it lets older ones time out. */
-  private takeIdle(): net.Socket | undefined {
+  private takeIdle(): HttpConnection | undefined {
     while (this.idle.length > 0) {
-      const { socket, expiresAt, onGone } = this.idle.pop()!;
-      socket.off('close', onGone).off('end', onGone).off('error', onGone).off('data', onGone);
+      const connection = this.idle.pop()!;
+      const { socket, expiresAt } = connection;
       if (!socket.destroyed && socket.writable && (expiresAt === undefined || this.now() < expiresAt)) {
         socket.ref();
-        return socket;
+        return connection;
       }
       socket.destroy();
       this.open--;
     }
     return undefined;
-  }
-
-  private forget(socket: net.Socket): void {
-    const index = this.idle.findIndex((idle) => idle.socket === socket);
-    if (index < 0) return;
-    const [gone] = this.idle.splice(index, 1);
-    socket.off('close', gone.onGone).off('end', gone.onGone).off('error', gone.onGone).off('data', gone.onGone);
-    socket.destroy();
-    this.open--;
-    this.waiting.shift()?.();
   }
 
   private connect(): net.Socket {
@@ -126,11 +117,4 @@ export class ConnectionPool {
     socket.setNoDelay(true);
     return socket;
   }
-}
-
-/** The `timeout` a server announced in `Keep-Alive: timeout=5, max=100`, in ms. */
-export function keepAliveTimeoutMs(header: string | undefined): number | undefined {
-  if (header === undefined) return undefined;
-  const match = /(?:^|[\s,])timeout=(\d{1,6})/i.exec(header);
-  return match ? Number(match[1]) * 1000 : undefined;
 }

@@ -39,12 +39,13 @@ export interface ParsedResponse {
 
 type Framing = { kind: 'length'; remaining: number } | { kind: 'chunked' } | { kind: 'until-close' } | { kind: 'none' };
 type ChunkState = 'size' | 'data' | 'data-end' | 'trailer';
+const NO_BODY: Framing = { kind: 'none' };
 
 export class ResponseParser {
   /** Bytes not yet consumed, as Latin-1. */
   private pending = '';
   private head: { status: number; headers: Record<string, string>; keepAlive: boolean } | undefined;
-  private framing: Framing = { kind: 'none' };
+  private framing: Framing = NO_BODY;
   private chunkState: ChunkState = 'size';
   private chunkRemaining = 0;
   /** Body bytes kept (up to the cap), as Latin-1. */
@@ -55,6 +56,19 @@ export class ResponseParser {
   private trailingBytes = 0;
 
   constructor(private readonly maxBodyBytes: number) {}
+
+  /** Readies the parser for the next answer on its connection. */
+  reset(): void {
+    this.pending = '';
+    this.head = undefined;
+    this.framing = NO_BODY;
+    this.chunkState = 'size';
+    this.chunkRemaining = 0;
+    this.body = '';
+    this.bodyBytes = 0;
+    this.result = undefined;
+    this.trailingBytes = 0;
+  }
 
   /** Feeds bytes; returns the response once it is complete. Throws HttpProtocolError on a malformed answer. */
   push(chunk: Buffer): ParsedResponse | undefined {

@@ -1,7 +1,8 @@
-import type * as net from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { ConnectionPool, keepAliveTimeoutMs, type ConnectionPoolOptions } from './http-connection-pool';
-import { HttpProtocolError, ResponseParser, type ParsedResponse } from './http-response-parser';
+import { ConnectionPool, type ConnectionPoolOptions } from './http-connection-pool';
+import { NetworkError, type HttpAnswer } from './http-connection';
+
+export { MAX_RESPONSE_BODY_BYTES, NetworkError, type HttpAnswer } from './http-connection';
 
 /**
  * Posting to a destination over keep-alive connections (one pool per origin per container, so a TLS handshake is
@@ -17,10 +18,10 @@ import { HttpProtocolError, ResponseParser, type ParsedResponse } from './http-r
 
 /** Below this a gzip costs more CPU than the bytes it saves on the wire. */
 export const GZIP_THRESHOLD_BYTES = 8 * 1024;
-/** We read only status and headers that matter; a longer answer body is cut. */
-export const MAX_RESPONSE_BODY_BYTES = 64 * 1024;
 /** Sockets per destination host per container; matches the highest delivery concurrency we allow. */
 export const MAX_SOCKETS_PER_HOST = 32;
+/** URLs whose pool and request line a client remembers. */
+const MAX_REMEMBERED_URLS = 64;
 
 export interface HttpPost {
   readonly url: URL;
@@ -31,42 +32,34 @@ export interface HttpPost {
   readonly gzipAboveBytes?: number;
 }
 
-export interface HttpAnswer {
-  readonly status: number;
-  /** Header names in lower case. */
-  readonly headers: Readonly<Record<string, string | undefined>>;
-  readonly body: string;
-}
-
-/** A request that got no HTTP answer: refused, reset, timed out. Always worth a retry. */
-export class NetworkError extends Error {
-  override readonly name = 'NetworkError';
-  constructor(
-    message: string,
-    readonly code: string,
-  ) {
-    super(message);
-  }
-}
-
 /**
  * POSTs over keep-alive connections, one pool per origin. The forwarders use one client per container
  * (`postWithKeepAlive`); tests make their own to trust a private CA or to look at the pools.
  */
 export class HttpClient {
   private readonly pools = new Map<string, ConnectionPool>();
+  /** Per URL (by href): its pool and request line, worked out on first use rather than per request. */
+  private readonly targets = new Map<string, Target>();
 
   constructor(private readonly options: ConnectionPoolOptions = {}) {}
 
-  async post(request: HttpPost): Promise<HttpAnswer> {
-    const { body, gzip } = encodeBody(request.body, request.gzipAboveBytes ?? GZIP_THRESHOLD_BYTES);
-    const pool = this.poolFor(request.url);
-    const length = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
-    const head = requestHead(request.url, gzip ? { ...request.headers, 'content-encoding': 'gzip' } : request.headers, length);
-    // One write per request: a small text body goes out with its head as one string, bytes after a Latin-1 head.
-    const bytes = typeof body === 'string' ? head + body : Buffer.concat([Buffer.from(head, 'latin1'), body]);
-    const { socket } = await pool.acquire();
-    return exchange(pool, socket, bytes, request.timeoutMs);
+  post(request: HttpPost): Promise<HttpAnswer> {
+    let target: Target;
+    let bytes: string | Buffer;
+    try {
+      target = this.targetFor(request.url);
+      const { body, gzip } = encodeBody(request.body, request.gzipAboveBytes ?? GZIP_THRESHOLD_BYTES);
+      const length = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
+      const head = requestHead(target.requestLine, gzip ? { ...request.headers, 'content-encoding': 'gzip' } : request.headers, length);
+      // One write per request: a small text body goes out with its head as one string, bytes after a Latin-1 head.
+      bytes = typeof body === 'string' ? head + body : Buffer.concat([Buffer.from(head, 'latin1'), body]);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    // A free connection is used at once; only when all are busy does the request wait for one.
+    const { pool } = target;
+    const connection = pool.take();
+    return connection ? connection.exchange(bytes, request.timeoutMs) : pool.acquire().then((free) => free.exchange(bytes, request.timeoutMs));
   }
 
   /** The pool for a URL's origin (created on first use). */
@@ -89,6 +82,24 @@ export class HttpClient {
   closeIdle(): void {
     for (const pool of this.pools.values()) pool.closeIdle();
   }
+
+  private targetFor(url: URL): Target {
+    const href = url.href;
+    let target = this.targets.get(href);
+    if (!target) {
+      // A forwarder posts to one or two URLs; a caller with ever-new URLs must not grow this without end.
+      if (this.targets.size >= MAX_REMEMBERED_URLS) this.targets.clear();
+      target = { pool: this.poolFor(url), requestLine: `POST ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\n` };
+      this.targets.set(href, target);
+    }
+    return target;
+  }
+}
+
+interface Target {
+  readonly pool: ConnectionPool;
+  /** The request line and Host header. */
+  readonly requestLine: string;
 }
 
 const containerClient = new HttpClient();
@@ -109,66 +120,13 @@ function encodeBody(body: string | Uint8Array, gzipAboveBytes: number): { body: 
   return bytes.length > gzipAboveBytes ? { body: gzipSync(bytes), gzip: true } : { body: bytes, gzip: false };
 }
 
-/** The request line and headers. Values are ours (never a log line's), but a CR or LF would still split a header. */
-function requestHead(url: URL, headers: Readonly<Record<string, string>>, contentLength: number): string {
-  let head = `POST ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\n`;
+/** The request head. Header values are ours (never a log line's), but a CR or LF would still split a header. */
+function requestHead(requestLine: string, headers: Readonly<Record<string, string>>, contentLength: number): string {
+  let head = requestLine;
   for (const name in headers) {
     const value = headers[name];
     if (/[\r\n]/.test(name) || /[\r\n]/.test(value)) throw new NetworkError(`header ${JSON.stringify(name)} contains a line break`, 'EINVAL');
     head += `${name}: ${value}\r\n`;
   }
   return `${head}content-length: ${contentLength}\r\nconnection: keep-alive\r\n\r\n`;
-}
-
-/** Writes the request in one go and reads its answer; the socket goes back to the pool, reusable or destroyed. */
-function exchange(pool: ConnectionPool, socket: net.Socket, bytes: string | Buffer, timeoutMs: number): Promise<HttpAnswer> {
-  return new Promise<HttpAnswer>((resolve, reject) => {
-    const parser = new ResponseParser(MAX_RESPONSE_BODY_BYTES);
-    let settled = false;
-    const finish = (outcome: { answer: HttpAnswer; reusable: boolean; keepAliveMs?: number } | { error: NetworkError }) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      socket.off('data', onData).off('end', onEnd).off('close', onClose).off('error', onError);
-      if ('error' in outcome) {
-        pool.release(socket, false);
-        reject(outcome.error);
-      } else {
-        pool.release(socket, outcome.reusable, outcome.keepAliveMs);
-        resolve(outcome.answer);
-      }
-    };
-    const complete = (response: ParsedResponse, reusable: boolean) =>
-      finish({ answer: { status: response.status, headers: response.headers, body: response.body }, reusable, keepAliveMs: keepAliveTimeoutMs(response.headers['keep-alive']) });
-    const onData = (chunk: Buffer) => {
-      try {
-        const response = parser.push(chunk);
-        if (response) complete(response, parser.reusable);
-      } catch (error) {
-        finish({ error: protocolError(error) });
-      }
-    };
-    const onEnd = () => {
-      try {
-        complete(parser.end(), false);
-      } catch (error) {
-        finish({ error: parser.started ? protocolError(error) : new NetworkError('socket hang up: the connection closed before an answer', 'ECONNRESET') });
-      }
-    };
-    const onClose = () => onEnd();
-    const onError = (error: Error) => finish({ error: toNetworkError(error) });
-    const timer = setTimeout(() => finish({ error: new NetworkError(`no answer within ${timeoutMs} ms`, 'ETIMEDOUT') }), timeoutMs);
-    socket.on('data', onData).on('end', onEnd).on('close', onClose).on('error', onError);
-    socket.write(bytes);
-  });
-}
-
-function protocolError(error: unknown): NetworkError {
-  return error instanceof HttpProtocolError ? new NetworkError(`malformed HTTP answer: ${error.message}`, 'EPROTO') : toNetworkError(error);
-}
-
-function toNetworkError(error: unknown): NetworkError {
-  if (error instanceof NetworkError) return error;
-  const code = (error as { code?: string }).code ?? 'ENETWORK';
-  return new NetworkError(error instanceof Error ? error.message : String(error), code);
 }

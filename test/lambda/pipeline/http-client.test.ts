@@ -6,7 +6,8 @@ import type { AddressInfo } from 'node:net';
 import * as net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConnectionPool, keepAliveTimeoutMs } from '../../../lambda/pipeline/http-connection-pool';
+import { keepAliveTimeoutMs } from '../../../lambda/pipeline/http-connection';
+import { ConnectionPool } from '../../../lambda/pipeline/http-connection-pool';
 import { HttpClient, NetworkError } from '../../../lambda/pipeline/http';
 
 /**
@@ -196,6 +197,68 @@ describe('HttpClient', () => {
     }
   });
 
+  test('a timed-out request takes its connection with it, so a late answer is never read as the next one', async () => {
+    // The late answer to the first request arrives before the answer to the second: on a shared connection, the
+    // second request would read it.
+    const server = await rawServer((n, socket) => {
+      const answer = (body: string) => () => socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+      setTimeout(answer(n === 1 ? 'late' : 'fresh'), n === 1 ? 150 : 200);
+    });
+    const client = new HttpClient();
+    try {
+      await expect(client.post({ url: new URL(server.url), headers: {}, body: 'first', timeoutMs: 50 })).rejects.toMatchObject({ code: 'ETIMEDOUT' });
+      expect(client.poolFor(new URL(server.url)).size).toBe(0);
+      expect(await client.post({ url: new URL(server.url), headers: {}, body: 'second', timeoutMs: 2000 })).toMatchObject({ status: 200, body: 'fresh' });
+      expect(server.connections()).toBe(2);
+    } finally {
+      client.closeIdle();
+      await server.close();
+    }
+  });
+
+  test('bytes from the server on an idle connection retire it', async () => {
+    const server = await rawServer((_n, socket) => {
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}');
+      setTimeout(() => socket.write('HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n\r\n'), 10);
+    });
+    const client = new HttpClient();
+    try {
+      expect((await post(client, server.url)).status).toBe(200);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(client.poolFor(new URL(server.url)).size).toBe(0);
+      expect((await post(client, server.url)).status).toBe(200);
+      expect(server.connections()).toBe(2);
+    } finally {
+      client.closeIdle();
+      await server.close();
+    }
+  });
+
+  test('a connection keeps one set of listeners however many requests it carries', async () => {
+    const server = await rawServer((_n, socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}'));
+    const client = new HttpClient();
+    const pool = client.poolFor(new URL(server.url));
+    /** Listener counts of every idle connection's socket. */
+    const listenersOnIdle = () => {
+      const connections = Array.from({ length: pool.size }, () => pool.take()!);
+      const counts = connections.map((connection) => ['data', 'end', 'close', 'error'].map((name) => connection.socket.listenerCount(name)));
+      for (const connection of connections) pool.release(connection, true);
+      return counts;
+    };
+    try {
+      await post(client, server.url);
+      const [afterOne] = listenersOnIdle();
+      expect(afterOne[0]).toBe(1);
+      for (let i = 0; i < 50; i++) await post(client, server.url);
+      for (let i = 0; i < 10; i++) await Promise.all(Array.from({ length: 8 }, () => post(client, server.url)));
+      expect(server.connections()).toBe(8);
+      expect(listenersOnIdle()).toEqual(Array.from({ length: 8 }, () => afterOne));
+    } finally {
+      client.closeIdle();
+      await server.close();
+    }
+  });
+
   test('refuses a header value that would split the request', async () => {
     await expect(post(new HttpClient(), 'http://127.0.0.1:9/', '{}', { authorization: 'Basic x\r\nx-injected: 1' })).rejects.toBeInstanceOf(NetworkError);
     await expect(post(new HttpClient(), 'ftp://127.0.0.1/')).rejects.toMatchObject({ code: 'EPROTO' });
@@ -253,18 +316,19 @@ describe('ConnectionPool', () => {
       const first = await pool.acquire();
       const second = await pool.acquire();
       let thirdArrived = false;
-      const third = pool.acquire().then((socket) => {
+      const third = pool.acquire().then((connection) => {
         thirdArrived = true;
-        return socket;
+        return connection;
       });
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect(thirdArrived).toBe(false);
-      pool.release(first.socket, true);
+      expect(pool.take()).toBeUndefined();
+      pool.release(first, true);
       const reused = await third;
-      expect(reused).toEqual({ socket: first.socket, reused: true });
+      expect(reused).toBe(first);
       expect(pool.size).toBe(2);
-      pool.release(second.socket, false);
-      pool.release(reused.socket, true);
+      pool.release(second, false);
+      pool.release(reused, true);
       expect(pool.size).toBe(1);
       expect(accepted).toBe(2);
     } finally {
@@ -281,15 +345,15 @@ describe('ConnectionPool', () => {
     const pool = new ConnectionPool({ protocol: 'http:', hostname: '127.0.0.1', port }, 4, { now: () => now });
     try {
       const first = await pool.acquire();
-      pool.release(first.socket, true, 5000);
+      pool.release(first, true, 5000);
       now += 3000;
-      expect((await pool.acquire()).socket).toBe(first.socket);
-      pool.release(first.socket, true, 5000);
+      expect(await pool.acquire()).toBe(first);
+      pool.release(first, true, 5000);
       now += 4500; // within the last second of the server's 5 s
       const next = await pool.acquire();
-      expect(next.reused).toBe(false);
+      expect(next).not.toBe(first);
       expect(first.socket.destroyed).toBe(true);
-      pool.release(next.socket, false);
+      pool.release(next, false);
     } finally {
       pool.closeIdle();
       await close(server);

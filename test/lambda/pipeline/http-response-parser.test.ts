@@ -117,6 +117,35 @@ describe('ResponseParser', () => {
     expect(cut('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n')).toThrow(/before the response body ended/);
   });
 
+  test('a repeated identical Content-Length is one length; differing ones are refused', () => {
+    expect(asText(parse(['HTTP/1.1 200 OK\r\nContent-Length: 2, 2\r\n\r\n{}']).response)).toMatchObject({ body: '{}' });
+    expect(asText(parse(['HTTP/1.1 200 OK\r\nContent-Length: 2\r\ncontent-length: 2\r\n\r\n{}']).response)).toMatchObject({ body: '{}' });
+    expect(() => parse(['HTTP/1.1 200 OK\r\nContent-Length: 1, 2\r\n\r\n{}'])).toThrow(/invalid Content-Length/);
+    expect(() => parse(['HTTP/1.1 200 OK\r\nContent-Length: -2\r\n\r\n{}'])).toThrow(/invalid Content-Length/);
+  });
+
+  test('reset readies a parser for the next answer on its connection, whatever the last one left behind', () => {
+    const answers = [
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n',
+      'HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: 5\r\n\r\nslow!',
+      'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n',
+      'HTTP/1.1 500 Internal Server Error\r\n\r\nuntil the end',
+      'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}and bytes out of turn',
+      'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n[1]\r\n0\r\n\r\n',
+      `HTTP/1.1 200 OK\r\nContent-Length: ${CAP}\r\n\r\n${'x'.repeat(CAP)}`,
+    ];
+    const parser = new ResponseParser(CAP);
+    parser.push(Buffer.from('HTTP/1.1 200 OK\r\nContent-Le')); // cut short by a timeout
+    for (const answer of answers) {
+      parser.reset();
+      expect(parser.started).toBe(false);
+      let reused = parser.push(Buffer.from(answer, 'latin1'));
+      if (!reused) reused = parser.end();
+      const fresh = parse([answer], { end: answer.includes('until the end') });
+      expect({ answer: asText(reused), reusable: parser.reusable }).toEqual({ answer: asText(fresh.response), reusable: fresh.reusable });
+    }
+  });
+
   test('property: however the bytes are split across reads, the answer is the same', () => {
     // 204 and 304 never carry a body (tested above).
     const status = fc.integer({ min: 200, max: 599 }).filter((code) => code !== 204 && code !== 304);
