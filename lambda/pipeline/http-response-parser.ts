@@ -22,6 +22,7 @@ const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/;
 /** A header name is an RFC 9110 token. */
 const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const CHUNK_SIZE = /^([0-9A-Fa-f]{1,15})[ \t]*(?:;.*)?$/;
+const DIGITS = /^\d{1,15}$/;
 
 export class HttpProtocolError extends Error {
   override readonly name = 'HttpProtocolError';
@@ -116,14 +117,19 @@ export class ResponseParser {
       return false;
     }
     if (end > MAX_HEAD_BYTES) throw new HttpProtocolError(`response head over ${MAX_HEAD_BYTES} bytes`);
-    const lines = this.pending.slice(0, end).split(CRLF);
-    this.pending = this.pending.slice(end + HEAD_END.length);
-    const status = STATUS_LINE.exec(lines[0]);
-    if (!status) throw new HttpProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(lines[0].slice(0, 80))}`);
+    const text = this.pending;
+    this.pending = text.slice(end + HEAD_END.length);
+    // Lines are read in place (indexOf from a position) rather than split into an array first. The head ends in
+    // CRLF CRLF, so its first CRLF (at `end` at the latest) ends the status line, and the one at `end` the last header.
+    const statusLine = text.slice(0, text.indexOf(CRLF));
+    const status = STATUS_LINE.exec(statusLine);
+    if (!status) throw new HttpProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(statusLine.slice(0, 80))}`);
     const code = Number(status[2]);
     const headers: Record<string, string> = {};
-    for (let i = 1; i < lines.length; i++) {
-      const line = lines[i];
+    for (let start = statusLine.length + CRLF.length; start < end + CRLF.length; ) {
+      const lineEnd = text.indexOf(CRLF, start);
+      const line = text.slice(start, lineEnd);
+      start = lineEnd + CRLF.length;
       const colon = line.indexOf(':');
       const name = colon > 0 ? line.slice(0, colon) : '';
       if (!FIELD_NAME.test(name)) throw new HttpProtocolError(`malformed header line: ${JSON.stringify(line.slice(0, 80))}`);
@@ -233,7 +239,7 @@ function trimOws(line: string, start: number): string {
 
 /** How the body of an answer to a POST is delimited (RFC 9112 §6.3). */
 function framingOf(status: number, headers: Record<string, string>): Framing {
-  if (status === 204 || status === 304) return { kind: 'none' };
+  if (status === 204 || status === 304) return NO_BODY;
   const transferEncoding = headers['transfer-encoding'];
   if (transferEncoding !== undefined) {
     // Chunked must be the final coding; any other transfer coding is read until the connection closes.
@@ -241,12 +247,17 @@ function framingOf(status: number, headers: Record<string, string>): Framing {
   }
   const contentLength = headers['content-length'];
   if (contentLength !== undefined) {
-    // Repeated identical values ("12, 12") are allowed; differing ones are a framing attack.
-    const values = new Set(contentLength.split(',').map((v) => v.trim()));
-    const [value] = values;
-    if (values.size !== 1 || !/^\d{1,15}$/.test(value)) throw new HttpProtocolError(`invalid Content-Length: ${JSON.stringify(contentLength.slice(0, 40))}`);
-    const length = Number(value);
-    return length === 0 ? { kind: 'none' } : { kind: 'length', remaining: length };
+    const length = contentLengthOf(contentLength);
+    return length === 0 ? NO_BODY : { kind: 'length', remaining: length };
   }
   return { kind: 'until-close' };
+}
+
+/** A Content-Length value: digits, or repeats of the same digits ("12, 12"); differing values are a framing attack. */
+function contentLengthOf(header: string): number {
+  if (DIGITS.test(header)) return Number(header);
+  const values = new Set(header.split(',').map((v) => v.trim()));
+  const [value] = values;
+  if (values.size !== 1 || !DIGITS.test(value)) throw new HttpProtocolError(`invalid Content-Length: ${JSON.stringify(header.slice(0, 40))}`);
+  return Number(value);
 }
