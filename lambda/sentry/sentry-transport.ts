@@ -1,20 +1,9 @@
-import {
-  createEnvelope,
-  getEnvelopeEndpointWithUrlEncodedAuth,
-  isRateLimited,
-  disabledUntil,
-  makeDsn,
-  serializeEnvelope,
-  updateRateLimits,
-  type DsnComponents,
-  type EventEnvelope,
-  type RateLimits,
-  type Event,
-} from '@sentry/core';
+import { getEnvelopeEndpointWithUrlEncodedAuth, isRateLimited, disabledUntil, makeDsn, updateRateLimits, type DsnComponents, type RateLimits } from '@sentry/core';
 import { mapWithConcurrency } from '../pipeline/concurrency';
 import { NetworkError, postWithKeepAlive, type HttpAnswer, type HttpPost } from '../pipeline/http';
 import { DEFAULT_RETRY_POLICY, withRetries, type AttemptOutcome, type RetryPolicy, type RetryTools } from '../pipeline/retry';
 import type { Deadline, DeliveryFailure, DeliveryReport } from '../pipeline/types';
+import { EventEnvelopeWriter } from './event-envelope';
 import { FORWARDER_SDK, type SentryEvent } from './sentry-event';
 
 /**
@@ -29,6 +18,8 @@ const DSN_SHAPE = /^(?:\w+):\/\/(?:\w+)(?::\w*)?@[\w.-]+(?::\d+)?\/.+$/;
 
 /** Sentry's data category for error events, as rate limits name it. */
 const ERROR_CATEGORY = 'error';
+
+const ENVELOPE_HEADERS = { 'content-type': 'application/x-sentry-envelope' } as const;
 
 export interface SentryTransportOptions {
   /** The DSN, loaded lazily (KMS decrypt on first use); undefined when none is configured. */
@@ -52,16 +43,14 @@ export function createSentryTransport(options: SentryTransportOptions): SentryTr
   let limits: RateLimits = {};
 
   const sendOne = async (event: SentryEvent, endpoint: URL, deadline: Deadline): Promise<DeliveryFailure<SentryEvent> | undefined> => {
+    const envelope = new EventEnvelopeWriter(event);
     const attempt = async (timeoutMs: number): Promise<AttemptOutcome<true>> => {
       if (isRateLimited(limits, ERROR_CATEGORY, now())) {
         return { kind: 'retry', reason: 'rate limited by Sentry', waitMs: Math.max(0, disabledUntil(limits, ERROR_CATEGORY) - now()) };
       }
-      const envelope = createEnvelope<EventEnvelope>({ event_id: event.event_id, sent_at: new Date(now()).toISOString(), sdk: FORWARDER_SDK }, [
-        [{ type: 'event' }, event as unknown as Event],
-      ]);
       let answer: HttpAnswer;
       try {
-        answer = await post({ url: endpoint, headers: { 'content-type': 'application/x-sentry-envelope' }, body: serializeEnvelope(envelope), timeoutMs });
+        answer = await post({ url: endpoint, headers: ENVELOPE_HEADERS, body: envelope.serialize(new Date(now()).toISOString()), timeoutMs });
       } catch (error) {
         const code = error instanceof NetworkError ? error.code : 'ENETWORK';
         return { kind: 'retry', reason: `network error (${code})` };

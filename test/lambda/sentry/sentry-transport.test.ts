@@ -1,3 +1,4 @@
+import { createEnvelope, serializeEnvelope, type Event, type EventEnvelope } from '@sentry/core';
 import { createDeadline } from '../../../lambda/pipeline/deadline';
 import { DEFAULT_RETRY_POLICY } from '../../../lambda/pipeline/retry';
 import { FORWARDER_SDK, type SentryEvent } from '../../../lambda/sentry/sentry-event';
@@ -55,6 +56,21 @@ describe('Sentry transport', () => {
     expect(report).toEqual({ delivered: 1, failed: [] });
     expect(sentry.requests.map((r) => r.answered)).toEqual([503, 'reset', 502, 200]);
     expect(sentry.accepted.get(event(4).event_id)).toBe(1);
+  });
+
+  test('each attempt is stamped with its own sent_at; the envelope is otherwise what @sentry/core writes', async () => {
+    sentry.script({ kind: 'status', status: 503 });
+    let clock = Date.parse('2026-11-21T09:30:00.000Z');
+    const t = createSentryTransport({ dsn: async () => sentry.dsn, concurrency: 4, policy, now: () => (clock += 250) });
+    expect(await t.deliver([event(15)], createDeadline(10_000))).toEqual({ delivered: 1, failed: [] });
+    expect(sentry.requests).toHaveLength(2);
+    const [first, retry] = sentry.requests.map((request) => request.header.sent_at as string);
+    expect(Date.parse(retry)).toBeGreaterThan(Date.parse(first));
+    for (const request of sentry.requests) {
+      const sentAt = request.header.sent_at as string;
+      const expected = serializeEnvelope(createEnvelope<EventEnvelope>({ event_id: event(15).event_id, sent_at: sentAt, sdk: FORWARDER_SDK }, [[{ type: 'event' }, event(15) as unknown as Event]]));
+      expect(request.raw.toString('utf8')).toBe(expected);
+    }
   });
 
   test('times out a hung request and retries it', async () => {
