@@ -19,8 +19,11 @@ const CRLF = '\r\n';
 const HEAD_END = '\r\n\r\n';
 const NON_ASCII = /[^\x00-\x7f]/;
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/;
-/** A header name is an RFC 9110 token. */
-const FIELD_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/**
+ * A header line from where it starts: its name (an RFC 9110 token), a colon, and its value up to the line's CRLF
+ * without the spaces and tabs around it (a bare CR or LF inside the line is part of the value).
+ */
+const HEADER_LINE = /([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*([^]*?)[ \t]*\r\n/y;
 const CHUNK_SIZE = /^([0-9A-Fa-f]{1,15})[ \t]*(?:;.*)?$/;
 const DIGITS = /^\d{1,15}$/;
 
@@ -119,22 +122,20 @@ export class ResponseParser {
     if (end > MAX_HEAD_BYTES) throw new HttpProtocolError(`response head over ${MAX_HEAD_BYTES} bytes`);
     const text = this.pending;
     this.pending = text.slice(end + HEAD_END.length);
-    // Lines are read in place (indexOf from a position) rather than split into an array first. The head ends in
-    // CRLF CRLF, so its first CRLF (at `end` at the latest) ends the status line, and the one at `end` the last header.
+    // Lines are read in place rather than split into an array first. The head ends in CRLF CRLF, so its first CRLF
+    // (at `end` at the latest) ends the status line, and the one at `end` the last header line.
     const statusLine = text.slice(0, text.indexOf(CRLF));
     const status = STATUS_LINE.exec(statusLine);
     if (!status) throw new HttpProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(statusLine.slice(0, 80))}`);
     const code = Number(status[2]);
     const headers: Record<string, string> = {};
-    for (let start = statusLine.length + CRLF.length; start < end + CRLF.length; ) {
-      const lineEnd = text.indexOf(CRLF, start);
-      const line = text.slice(start, lineEnd);
-      start = lineEnd + CRLF.length;
-      const colon = line.indexOf(':');
-      const name = colon > 0 ? line.slice(0, colon) : '';
-      if (!FIELD_NAME.test(name)) throw new HttpProtocolError(`malformed header line: ${JSON.stringify(line.slice(0, 80))}`);
-      const key = name.toLowerCase();
-      const value = trimOws(line, colon + 1);
+    // One sticky match per header line, from where it starts to its CRLF.
+    for (let start = statusLine.length + CRLF.length; start < end + CRLF.length; start = HEADER_LINE.lastIndex) {
+      HEADER_LINE.lastIndex = start;
+      const field = HEADER_LINE.exec(text);
+      if (!field) throw new HttpProtocolError(`malformed header line: ${JSON.stringify(text.slice(start, text.indexOf(CRLF, start)).slice(0, 80))}`);
+      const key = field[1].toLowerCase();
+      const value = field[2];
       headers[key] = key in headers ? `${headers[key]}, ${value}` : value;
     }
     // Interim answers (100 Continue, 103 Early Hints) precede the real one.
@@ -226,15 +227,6 @@ export class ResponseParser {
     const body = NON_ASCII.test(this.body) ? Buffer.from(this.body, 'latin1').toString('utf8') : this.body;
     return { status, headers, body, keepAlive: keepAlive && this.framing.kind !== 'until-close' };
   }
-}
-
-/** `line` from `start` without the optional whitespace (spaces, tabs) around a field value. */
-function trimOws(line: string, start: number): string {
-  let from = start;
-  let to = line.length;
-  while (from < to && (line.charCodeAt(from) === 0x20 || line.charCodeAt(from) === 0x09)) from++;
-  while (to > from && (line.charCodeAt(to - 1) === 0x20 || line.charCodeAt(to - 1) === 0x09)) to--;
-  return line.slice(from, to);
 }
 
 /** How the body of an answer to a POST is delimited (RFC 9112 §6.3). */

@@ -99,6 +99,41 @@ describe('ResponseParser', () => {
     expect(response?.headers).toEqual({ 'retry-after': '60', 'x-sentry-rate-limits': '60:error;transaction:organization, 10::project', 'content-length': '0' });
   });
 
+  test('property: header lines read as name, colon and value trimmed of spaces and tabs, or refused', () => {
+    // The reading spelled out: split at CRLF, the name up to the first colon must be a token, the value loses the
+    // spaces and tabs around it (a bare CR or LF inside a line is kept, as part of the value).
+    const reference = (lines: readonly string[]): Record<string, string> | 'refused' => {
+      const headers: Record<string, string> = {};
+      for (const line of lines) {
+        const colon = line.indexOf(':');
+        const name = colon > 0 ? line.slice(0, colon) : '';
+        if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) return 'refused';
+        const key = name.toLowerCase();
+        const value = line.slice(colon + 1).replace(/^[ \t]+|[ \t]+$/g, '');
+        headers[key] = key in headers ? `${headers[key]}, ${value}` : value;
+      }
+      return headers;
+    };
+    const piece = fc.constantFrom('a', 'Z', '-', ':', ' ', '\t', '\r', '\n', ',', '=', '"', '\u00e9', 'x-Sentry', 'Retry-After');
+    const line = fc.array(piece, { maxLength: 12 }).map((parts) => parts.join('')).filter((text) => !text.includes('\r\n') && !text.endsWith('\r') && !text.startsWith('\n'));
+    fc.assert(
+      fc.property(fc.array(line, { minLength: 1, maxLength: 5 }), (lines) => {
+        const text = `HTTP/1.1 204 No Content\r\n${lines.join('\r\n')}\r\n\r\n`;
+        if (text.indexOf('\r\n\r\n') !== text.length - 4) return; // an empty line would end the head early
+        const expected = reference(lines);
+        let read: Record<string, string> | 'refused';
+        try {
+          read = { ...parse([text]).response!.headers };
+        } catch (error) {
+          expect(error).toBeInstanceOf(HttpProtocolError);
+          read = 'refused';
+        }
+        expect(read).toEqual(expected);
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
   test('refuses a head over the limit instead of buffering it', () => {
     const parser = new ResponseParser(CAP);
     parser.push(Buffer.from('HTTP/1.1 200 OK\r\n'));
