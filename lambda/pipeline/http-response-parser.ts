@@ -128,7 +128,8 @@ export class ResponseParser {
     const status = STATUS_LINE.exec(statusLine);
     if (!status) throw new HttpProtocolError(`not an HTTP/1.x status line: ${JSON.stringify(statusLine.slice(0, 80))}`);
     const code = Number(status[2]);
-    const headers: Record<string, string> = {};
+    // No prototype: a header named `constructor` or `__proto__` is a header like any other.
+    const headers: Record<string, string> = Object.create(null) as Record<string, string>;
     // One sticky match per header line, from where it starts to its CRLF.
     for (let start = statusLine.length + CRLF.length; start < end + CRLF.length; start = HEADER_LINE.lastIndex) {
       HEADER_LINE.lastIndex = start;

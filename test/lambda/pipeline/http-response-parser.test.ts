@@ -26,6 +26,12 @@ describe('ResponseParser', () => {
     expect(reusable).toBe(true);
   });
 
+  test('a header named like an Object.prototype member is read as sent', () => {
+    const { response } = parse(['HTTP/1.1 200 OK\r\nConstructor: a\r\n__proto__: b\r\ntoString: c\r\nContent-Length: 0\r\n\r\n']);
+    expect({ ...response!.headers }).toEqual({ constructor: 'a', ['__proto__']: 'b', tostring: 'c', 'content-length': '0' });
+    expect(Object.keys(response!.headers)).toEqual(['constructor', '__proto__', 'tostring', 'content-length']);
+  });
+
   test('reads a chunked answer with chunk extensions and trailers', () => {
     const { response, reusable } = parse(['HTTP/1.1 400 Bad Request\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n7\r\n, world\r\n0\r\nX-Trailer: yes\r\n\r\n']);
     expect(asText(response)).toMatchObject({ status: 400, body: 'hello, world', keepAlive: true });
