@@ -2,7 +2,8 @@
  * `npm run bench:sentry`: the shipped Sentry forwarder bundle on a ~1 MB (decompressed) subscription batch mixing
  * every log format it understands, against a loopback Sentry receiver that answers at once.
  *
- * Reports events/s, CPU ms per 1,000 events, the floor (gunzip + JSON.parse of the payload and of each message, the
+ * Reports events/s, CPU ms per 1,000 events (in a fresh container's first invocations after one warm-up, and again
+ * in the steady state of a container at volume, once V8 has optimised Node's socket code as well as ours), the floor (gunzip + JSON.parse of the payload and of each message, the
  * least any forwarder must do) and our ratio to it, the bundle size, the bundle's cold init over a bare `node`
  * start, and peak RSS. Runs twice: with the default storm cap (10 per fingerprint) and with the cap lifted, so every
  * detected error is sent (one HTTP request each).
@@ -80,6 +81,12 @@ process.on('message', async (message) => {
     summary = await handler(event, context);
     cpu.push(cpuMs(c)); wall.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
+  // A container at volume runs on: after as many invocations again, the same measurement in the steady state.
+  for (let i = 0; i < iterations; i++) summary = await handler(event, context);
+  // A mean, not a median: in the steady state a major GC lands every few invocations, and a median would drop it.
+  const steadyStart = process.cpuUsage();
+  for (let i = 0; i < iterations; i++) summary = await handler(event, context);
+  const steadyCpuMs = cpuMs(steadyStart) / iterations;
   // Peak RSS of the forwarder itself, read before the floor below adds its own garbage to the process.
   const maxRssMb = process.resourceUsage().maxRSS / 1024;
   for (let i = 0; i < iterations; i++) {
@@ -88,7 +95,7 @@ process.on('message', async (message) => {
     for (const e of batch.logEvents) { try { JSON.parse(e.message); } catch {} }
     floor.push(cpuMs(c));
   }
-  process.send({ initMs, summary, cpuMs: median(cpu), wallMs: median(wall), floorMs: median(floor), maxRssMb, firstRssMb });
+  process.send({ initMs, summary, cpuMs: median(cpu), steadyCpuMs, wallMs: median(wall), floorMs: median(floor), maxRssMb, firstRssMb });
 });
 process.send({ ready: true });
 `;
@@ -96,7 +103,10 @@ process.send({ ready: true });
 interface Measured {
   initMs: number;
   summary: Record<string, number>;
+  /** Invocations 2 to ITERATIONS + 1 of a fresh container. */
   cpuMs: number;
+  /** Mean over invocations 2 * ITERATIONS + 2 to 3 * ITERATIONS + 1: the container's JIT, Node's included, has settled. */
+  steadyCpuMs: number;
   wallMs: number;
   floorMs: number;
   maxRssMb: number;
@@ -202,13 +212,15 @@ async function main() {
     console.log(`\n${label}: received ${result.summary.received}, errors ${result.summary.matched}, sent ${result.summary.sent}, suppressed ${result.summary.suppressed}, parked ${result.summary.parked}`);
     console.log(`  events/s: ${Math.round(events.length / (result.wallMs / 1000))} (wall ${result.wallMs.toFixed(1)} ms per batch)`);
     console.log(`  CPU: ${perThousand(result.cpuMs).toFixed(2)} ms per 1,000 events; floor ${perThousand(result.floorMs).toFixed(2)} ms; ratio ${ratio.toFixed(2)}x  [target <= ${TARGETS.cpuRatio}x: ${ok(ratio <= TARGETS.cpuRatio)}]`);
+    const steadyRatio = result.steadyCpuMs / result.floorMs;
+    console.log(`  CPU, steady state (mean of invocations ${2 * ITERATIONS + 2}-${3 * ITERATIONS + 1}): ${perThousand(result.steadyCpuMs).toFixed(2)} ms per 1,000 events; ratio ${steadyRatio.toFixed(2)}x  [target <= ${TARGETS.cpuRatio}x: ${ok(steadyRatio <= TARGETS.cpuRatio)}]`);
     const { replay } = result;
     const lowerBoundMs = result.floorMs + replay.cpuMs;
     console.log(
       `  protocol lower bound: ${perThousand(lowerBoundMs).toFixed(2)} ms per 1,000 events; ${(lowerBoundMs / result.floorMs).toFixed(2)}x the floor ` +
         `(floor + ${perThousand(replay.cpuMs).toFixed(2)} ms to send this run's ${replay.requests} envelopes as pre-built requests over ${replay.sockets} keep-alive sockets)`,
     );
-    console.log(`  peak RSS: ${result.maxRssMb.toFixed(0)} MB after ${ITERATIONS + 1} invocations (${result.firstRssMb.toFixed(0)} MB after the first, in a fresh process)  [target <= ${TARGETS.rssMb} MB: ${ok(result.maxRssMb <= TARGETS.rssMb)}]`);
+    console.log(`  peak RSS: ${result.maxRssMb.toFixed(0)} MB after ${3 * ITERATIONS + 1} invocations (${result.firstRssMb.toFixed(0)} MB after the first, in a fresh process)  [target <= ${TARGETS.rssMb} MB: ${ok(result.maxRssMb <= TARGETS.rssMb)}]`);
   }
 }
 
