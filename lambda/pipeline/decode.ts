@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { logEvent } from './log-event';
 import type { SourceLogEvent } from './types';
+import { describeError, isRecord, typeOf } from './unknown-values';
 
 /**
  * Decodes a CloudWatch Logs subscription payload (`event.awslogs.data`: base64 of gzip of JSON). Never throws: a
@@ -60,13 +61,13 @@ export function decodeSubscriptionData(data: unknown): DecodeResult {
     const tooLarge = error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
     return tooLarge
       ? fail('tooLarge', `inflates beyond ${MAX_DECOMPRESSED_BYTES} bytes`)
-      : fail('corruptGzip', describe(error));
+      : fail('corruptGzip', describeError(error));
   }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (error) {
-    return fail('notJson', describe(error));
+    return fail('notJson', describeError(error));
   }
   return readEnvelope(parsed);
 }
@@ -138,16 +139,4 @@ function readExtractedFields(value: unknown): Record<string, string> | undefined
 
 function fail(reason: keyof typeof DECODE_FAILURES, detail: string): DecodeResult {
   return { ok: false, reason: DECODE_FAILURES[reason], detail: detail.slice(0, 200) };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function typeOf(value: unknown): string {
-  return value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,3 +1,5 @@
+import { isRecord } from './unknown-values';
+
 /**
  * Lambda's record of an asynchronous invocation that failed for good (crash, timeout, out of memory, or too old to
  * run), as its on-failure destination writes it to the forwarder's dead-letter queue. It carries the subscription
@@ -47,8 +49,4 @@ export function readFailedInvocationRecord(value: unknown): ReadFailedInvocation
     kind: 'replayable',
     invocation: { data, condition, invokeCount, failedAt: typeof timestamp === 'string' ? timestamp : '', requestId },
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -15,6 +15,7 @@ import {
 } from './retry-queue';
 import { logEvent } from './log-event';
 import type { Deadline, DeliveryReport, Destination, ForwarderContext, LogEventFields, SourceLogEvent } from './types';
+import { describeError, isRecord } from './unknown-values';
 
 /**
  * The one Lambda handler both forwarders use. It accepts:
@@ -191,7 +192,7 @@ async function forwardEvents<P, D>(run: Run<P, D>, events: readonly SourceLogEve
     } catch (error) {
       // A bug in preparation must not lose the event: park it (redacted) to be prepared again after a fix.
       run.logger.error('prepare failed; event parked', { event_id: event.id, error });
-      parking.retry.push({ message: parked(run, `prepare failed: ${describe(error)}`, attempt, { kind: 'event', event: redactedEvent(run.options.redactor, event) }) });
+      parking.retry.push({ message: parked(run, `prepare failed: ${describeError(error)}`, attempt, { kind: 'event', event: redactedEvent(run.options.redactor, event) }) });
     }
   }
   metrics.add(METRIC.suppressed, suppressedInPrepare);
@@ -225,7 +226,7 @@ async function deliverSafely<P, D>(run: Run<P, D>, payloads: readonly P[]): Prom
     report = await run.destination.deliver(payloads, run.deadline);
   } catch (error) {
     run.logger.error('deliver threw; every payload will be parked', { error });
-    return { delivered: 0, failed: payloads.map((payload) => ({ payload, reason: `deliver threw: ${describe(error)}`, retryable: true })) };
+    return { delivered: 0, failed: payloads.map((payload) => ({ payload, reason: `deliver threw: ${describeError(error)}`, retryable: true })) };
   }
   const unaccounted = payloads.length - report.delivered - report.failed.length;
   if (unaccounted !== 0) run.logger.error('delivery report does not add up', { payloads: payloads.length, delivered: report.delivered, failed: report.failed.length });
@@ -339,7 +340,7 @@ async function consumeRetryQueue<P, D>(run: Run<P, D>, records: readonly SqsReco
     try {
       await parkOrThrow(run, await forwardEvents(run, events, attempt));
     } catch (error) {
-      fail(record, describe(error));
+      fail(record, describeError(error));
     }
   }
   return { batchItemFailures };
@@ -389,7 +390,7 @@ function rawText(value: unknown): string {
   try {
     return JSON.stringify(value) ?? String(value);
   } catch (error) {
-    return `[unserialisable ${typeof value}: ${describe(error)}]`;
+    return `[unserialisable ${typeof value}: ${describeError(error)}]`;
   }
 }
 
@@ -400,12 +401,4 @@ function isSqsEvent(event: unknown): event is { Records: SqsRecordLike[] } {
     event.Records.length > 0 &&
     event.Records.every((record) => isRecord(record) && record.eventSource === 'aws:sqs' && typeof record.messageId === 'string' && typeof record.body === 'string')
   );
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { readFailedInvocationRecord, type FailedInvocation } from './failed-invocation-record';
 import type { LogEventFields } from './types';
+import { isRecord } from './unknown-values';
 
 /**
  * The retry queue: what could not be delivered in time is parked in SQS with the reason, and the same function reads
@@ -261,8 +262,4 @@ async function sendWithAwsSdk(queueUrl: string, entries: readonly SqsEntry[]) {
       reason: `${failure.Code ?? 'Failed'}${failure.SenderFault ? ' (sender fault)' : ''}: ${failure.Message ?? ''}`,
     })),
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
