@@ -51,6 +51,17 @@ async function rawServer(answer: (n: number, socket: net.Socket) => void) {
   return { url: `http://127.0.0.1:${port}/ingest`, connections: () => sockets.size, close: async () => { for (const s of sockets) s.destroy(); await close(server); } };
 }
 
+/** Runs `use` with a fresh client, then closes the client's idle connections and the server, whatever happened. */
+async function withClient(server: { close(): Promise<void> }, use: (client: HttpClient) => Promise<void>): Promise<void> {
+  const client = new HttpClient();
+  try {
+    await use(client);
+  } finally {
+    client.closeIdle();
+    await server.close();
+  }
+}
+
 describe('HttpClient', () => {
   test('reuses one connection for sequential requests and sends what the caller gave', async () => {
     const seen: Array<{ socket: net.Socket; method?: string; url?: string; host?: string; type?: string; body: string }> = [];
@@ -108,16 +119,12 @@ describe('HttpClient', () => {
       socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}');
       setTimeout(() => socket.end(), 10); // an idle timeout the server never announced
     });
-    const client = new HttpClient();
-    try {
+    await withClient(server, async (client) => {
       expect((await post(client, server.url)).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect((await post(client, server.url)).status).toBe(200);
       expect(client.poolFor(new URL(server.url)).size).toBe(1);
-    } finally {
-      client.closeIdle();
-      await server.close();
-    }
+    });
   });
 
   test('a reset on an idle connection is absorbed, and the next request opens a new one', async () => {
@@ -125,16 +132,12 @@ describe('HttpClient', () => {
       socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}');
       setTimeout(() => socket.resetAndDestroy(), 10); // an RST: an 'error' on our idle socket, not a clean end
     });
-    const client = new HttpClient();
-    try {
+    await withClient(server, async (client) => {
       expect((await post(client, server.url)).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(client.poolFor(new URL(server.url)).size).toBe(0);
       expect((await post(client, server.url)).status).toBe(200);
-    } finally {
-      client.closeIdle();
-      await server.close();
-    }
+    });
   });
 
   test('stops reusing a connection just before the idle timeout the server announced', async () => {
@@ -162,15 +165,11 @@ describe('HttpClient', () => {
 
   test('a malformed answer is a NetworkError and its connection is dropped', async () => {
     const server = await rawServer((n, socket) => socket.write(n === 1 ? 'HTTP/1.1 200 OK\r\nContent-Length: 1, 2\r\n\r\n{}' : 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}'));
-    const client = new HttpClient();
-    try {
+    await withClient(server, async (client) => {
       await expect(post(client, server.url)).rejects.toMatchObject({ name: 'NetworkError', code: 'EPROTO' });
       expect((await post(client, server.url)).status).toBe(200);
       expect(server.connections()).toBe(2);
-    } finally {
-      client.closeIdle();
-      await server.close();
-    }
+    });
   });
 
   test('a connection closed before any answer is a reset; a refused one keeps its code', async () => {
@@ -204,16 +203,12 @@ describe('HttpClient', () => {
       const answer = (body: string) => () => socket.write(`HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
       setTimeout(answer(n === 1 ? 'late' : 'fresh'), n === 1 ? 150 : 200);
     });
-    const client = new HttpClient();
-    try {
+    await withClient(server, async (client) => {
       await expect(client.post({ url: new URL(server.url), headers: {}, body: 'first', timeoutMs: 50 })).rejects.toMatchObject({ code: 'ETIMEDOUT' });
       expect(client.poolFor(new URL(server.url)).size).toBe(0);
       expect(await client.post({ url: new URL(server.url), headers: {}, body: 'second', timeoutMs: 2000 })).toMatchObject({ status: 200, body: 'fresh' });
       expect(server.connections()).toBe(2);
-    } finally {
-      client.closeIdle();
-      await server.close();
-    }
+    });
   });
 
   test('bytes from the server on an idle connection retire it', async () => {
@@ -221,17 +216,13 @@ describe('HttpClient', () => {
       socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}');
       setTimeout(() => socket.write('HTTP/1.1 408 Request Timeout\r\nContent-Length: 0\r\n\r\n'), 10);
     });
-    const client = new HttpClient();
-    try {
+    await withClient(server, async (client) => {
       expect((await post(client, server.url)).status).toBe(200);
       await new Promise((resolve) => setTimeout(resolve, 100));
       expect(client.poolFor(new URL(server.url)).size).toBe(0);
       expect((await post(client, server.url)).status).toBe(200);
       expect(server.connections()).toBe(2);
-    } finally {
-      client.closeIdle();
-      await server.close();
-    }
+    });
   });
 
   test('a connection keeps one set of listeners however many requests it carries', async () => {
