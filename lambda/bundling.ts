@@ -26,18 +26,21 @@ export const DEFAULT_FORWARDER_MEMORY_MIB = 256;
 export const FORWARDER_SEMI_SPACE_MIB = 2;
 
 /**
- * V8 flags for a forwarder function of `memoryMiB`, to set as its `NODE_OPTIONS` (Lambda passes it to the runtime;
- * only flags Node allows there work, e.g. not `--single-threaded-gc`):
+ * The `NODE_OPTIONS` of a forwarder function of `memoryMiB` (Lambda passes it to the runtime; only flags Node allows
+ * there work, e.g. not `--single-threaded-gc`). The benchmarks run the handler with exactly these.
+ * - `--enable-source-maps`: stacks in the forwarder's own error logs point into the TypeScript, not the minified bundle;
  * - `--max-semi-space-size=2`: the short-lived garbage of a batch (parsed lines, drafts) is collected young;
  * - `--max-old-space-size` at half the function's memory: V8 sizes its old generation from the host, not from the
  *   function, and collects lazily, so across warm invocations large dead objects (a Langfuse export body is a few
  *   MB, in large-object space) pile up to the high-water mark. With a limit that matches the function, old garbage
  *   is collected before it counts; the other half stays for buffers, sockets and the runtime.
+ * The Node.js 24 runtime's bootstrap sets its own semi- and old-space sizes from the function's memory only when
+ * NODE_OPTIONS names neither, so these are the ones that apply.
  * Measured (benchmarks, 16 resp. 11 invocations): peak RSS Sentry 131 → 96 MB, Langfuse 147 → 99 MB; CPU within
- * the run-to-run noise of this machine. The benchmarks run the handler with these flags and print them.
+ * the run-to-run noise of this machine.
  */
 export function forwarderNodeOptions(memoryMiB: number = DEFAULT_FORWARDER_MEMORY_MIB): string {
-  return `--max-semi-space-size=${FORWARDER_SEMI_SPACE_MIB} --max-old-space-size=${Math.floor(memoryMiB / 2)}`;
+  return `--enable-source-maps --max-semi-space-size=${FORWARDER_SEMI_SPACE_MIB} --max-old-space-size=${Math.floor(memoryMiB / 2)}`;
 }
 
 /** The flags for the default memory size. */
@@ -51,6 +54,9 @@ export const ESBUILD_OPTIONS = {
   target: BUNDLE_TARGET,
   minify: true,
   sourcemap: true,
+  // Positions only: Node maps stack frames without the sources, and a map that embeds them (every bundled module's
+  // TypeScript) is held in the heap for the container's life once --enable-source-maps reads it.
+  sourcesContent: false,
   external: EXTERNAL_MODULES,
   // ESM entry points first, so `@sentry/core` (sideEffects: false) is tree-shaken to the helpers we import.
   mainFields: ['module', 'main'],
@@ -65,6 +71,7 @@ export const ESBUILD_OPTIONS = {
 export const CDK_BUNDLING_OPTIONS = {
   minify: ESBUILD_OPTIONS.minify,
   sourceMap: ESBUILD_OPTIONS.sourcemap,
+  sourcesContent: ESBUILD_OPTIONS.sourcesContent,
   target: BUNDLE_TARGET,
   externalModules: [...EXTERNAL_MODULES],
   forceDockerBundling: false,

@@ -126,7 +126,7 @@ export class LogForwarder extends Construct {
 
     const environment: Record<string, string> = {
       // Source maps for readable stacks; heap limits sized to the function (measured in lambda/bundling.ts).
-      NODE_OPTIONS: `--enable-source-maps ${forwarderNodeOptions(props.sizing.memoryMiB)}`,
+      NODE_OPTIONS: forwarderNodeOptions(props.sizing.memoryMiB),
       [ENV.retryQueueUrl]: retryQueue.queueUrl,
       // Payloads the destination refused for good (400, 401/403) go straight here, with the reason.
       [ENV.deadLetterQueueUrl]: deadLetterQueue.queueUrl,

@@ -13,7 +13,7 @@ describe('the forwarders’ NODE_OPTIONS', () => {
   });
 
   test('the old-space limit follows the function’s memory', () => {
-    expect(forwarderNodeOptions(1024)).toBe('--max-semi-space-size=2 --max-old-space-size=512');
+    expect(forwarderNodeOptions(1024)).toBe('--enable-source-maps --max-semi-space-size=2 --max-old-space-size=512');
     expect(FORWARDER_NODE_OPTIONS).toBe(forwarderNodeOptions(256));
   });
 });

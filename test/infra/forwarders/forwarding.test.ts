@@ -1,3 +1,4 @@
+import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
@@ -136,6 +137,19 @@ describe.each(DESTINATIONS)('the %s forwarder', (destination) => {
     // The SDK is marked external: required at run time by name, not inlined.
     expect(bundle).toMatch(/["']@aws-sdk\/client-(sqs|kms)["']/);
     expect(bundle).not.toContain('node_modules/@aws-sdk');
+  });
+
+  test('its stacks name the TypeScript under the function’s NODE_OPTIONS, from a map that carries positions, not sources', () => {
+    const [, fn] = functionOf(destination);
+    const assetDir = path.join(prod.assemblyDir, `asset.${fn.Properties.Code.S3Key.replace(/\.zip$/, '')}`);
+    // Without sourcesContent the map stays small, and small in the heap once --enable-source-maps has read it.
+    const map = JSON.parse(fs.readFileSync(path.join(assetDir, 'index.js.map'), 'utf8'));
+    expect(map.sourcesContent).toBeUndefined();
+    expect(map.sources.some((source: string) => source.endsWith('lambda/pipeline/forwarder.ts'))).toBe(true);
+    // A frame inside the bundle: the handler calls the context's clock first, and this one throws.
+    const probe = `require(${JSON.stringify(path.join(assetDir, 'index.js'))}).handler({}, { getRemainingTimeInMillis() { throw new Error('probe'); } }).catch((e) => process.stdout.write(e.stack))`;
+    const stack = execFileSync(process.execPath, ['-e', probe], { env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: fn.Properties.Environment.Variables.NODE_OPTIONS } }).toString();
+    expect(stack).toMatch(/lambda\/pipeline\/forwarder\.ts:\d+:\d+/);
   });
 
   test('writes to its own log group in the Core stack: /aws/lambda/<function>, lambda tier, logs key, retained', () => {
