@@ -36,8 +36,12 @@ export const FORWARDER_SEMI_SPACE_MIB = 2;
  *   is collected before it counts; the other half stays for buffers, sockets and the runtime.
  * The Node.js 24 runtime's bootstrap sets its own semi- and old-space sizes from the function's memory only when
  * NODE_OPTIONS names neither, so these are the ones that apply.
- * Measured (benchmarks, 16 resp. 11 invocations): peak RSS Sentry 131 → 96 MB, Langfuse 147 → 99 MB; CPU within
- * the run-to-run noise of this machine.
+ * Measured on Node 24 against V8's defaults on a large host (the processes' own peak RSS, benchmark workloads):
+ * Sentry 156-168 → 88-93 MB, Langfuse 186 → 111 MB. The price is CPU: below a 2 GB old-space limit V8 lets the heap
+ * grow only 1.3-2× between major collections instead of 4×, so the Sentry batch costs 11-16% more CPU. A heap that
+ * stays well inside the function's memory is worth more to a forwarder than that: an out-of-memory kill ends the
+ * invocation with none of its own logs or metrics written, and its batch goes the slow way (async retries, then the
+ * dead-letter queue).
  */
 export function forwarderNodeOptions(memoryMiB: number = DEFAULT_FORWARDER_MEMORY_MIB): string {
   return `--enable-source-maps --max-semi-space-size=${FORWARDER_SEMI_SPACE_MIB} --max-old-space-size=${Math.floor(memoryMiB / 2)}`;
