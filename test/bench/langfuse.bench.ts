@@ -14,6 +14,9 @@
  * bytes serialised and compressed, and the engine's own serialiser is the cheapest way to produce them; it pays for
  * none of our format parsing, redaction, mapping, ids or HTTP. With it comes the size ratio of the JSON sent to the
  * log lines it came from: what the protocol makes us write per byte read.
+ *
+ * The child is the Lambda runtime's Node major (test/support/lambda-node.ts) with the functions' own NODE_OPTIONS;
+ * peak RSS is its own (test/bench/peak-rss.js).
  */
 import { spawnSync, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +24,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildForwarderBundle, benchNodeOptions } from '../support/bundle';
+import { lambdaNode, type BenchNode } from '../support/lambda-node';
 import { FIXTURE_DIR, fixtureLine } from '../lambda/langfuse/fixtures';
 import { startLangfuseReceiver, type ReceivedRequest } from '../lambda/langfuse/langfuse-receiver';
 import { preparingDestination } from '../lambda/langfuse/prepare';
@@ -68,6 +72,7 @@ function subscriptionPayload(): string {
  */
 const CHILD = `
 const { gunzipSync, gzipSync } = require('node:zlib');
+const { peakRssMb } = require(${JSON.stringify(join(__dirname, 'peak-rss.js'))});
 const { readFileSync } = require('node:fs');
 const [bundle, workload, runs, gzipLevel] = process.argv.slice(1);
 const data = readFileSync(workload, 'utf8');
@@ -98,7 +103,7 @@ const sendingCost = (bodies) => {
   const { handler } = require(bundle);
   const context = { awsRequestId: 'bench', getRemainingTimeInMillis: () => 60000 };
   await handler({ awslogs: { data } }, context); // warm: JIT, keep-alive socket
-  const firstRssKb = process.resourceUsage().maxRSS; // one invocation in a fresh process
+  const firstRssKb = peakRssMb() * 1024; // one invocation in a fresh process
   for (let i = 0; i < 3; i++) floor();
   const floors = [], cpus = [], walls = [], summaries = [];
   for (let i = 0; i < Number(runs); i++) {
@@ -109,7 +114,7 @@ const sendingCost = (bodies) => {
     cpus.push(cpuMs(start));
     walls.push(Number(process.hrtime.bigint() - wallStart) / 1e6);
   }
-  const maxRssKb = process.resourceUsage().maxRSS; // the forwarder's peak, before the lower bound's bodies add theirs
+  const maxRssKb = peakRssMb() * 1024; // the forwarder's peak, before the lower bound's bodies add theirs
   const sentTexts = await new Promise((resolve) => { process.once('message', resolve); process.send('sent-bodies'); });
   process.disconnect();
   const sentBodies = sentTexts.map((text) => JSON.parse(text));
@@ -123,19 +128,19 @@ const sendingCost = (bodies) => {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Wall time of one `node` start running `args`. */
-function startMs(args: string[], env: NodeJS.ProcessEnv): number {
+function startMs(node: BenchNode, args: string[], env: NodeJS.ProcessEnv): number {
   const start = process.hrtime.bigint();
-  const result = spawnSync(process.execPath, args, { env, stdio: 'ignore' });
+  const result = spawnSync(node.execPath, args, { env, stdio: 'ignore' });
   if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed`);
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
 /** Cold init of the bundle over a bare start: the two alternate, so drift on a shared machine hits both alike. */
-function coldInitOverBareMs(bundle: string, env: NodeJS.ProcessEnv): number {
+function coldInitOverBareMs(node: BenchNode, bundle: string, env: NodeJS.ProcessEnv): number {
   const differences: number[] = [];
   for (let i = 0; i < COLD_STARTS; i++) {
-    const bare = startMs(['-e', ''], env);
-    const loaded = startMs(['-e', `require(${JSON.stringify(bundle)})`], env);
+    const bare = startMs(node, ['-e', ''], env);
+    const loaded = startMs(node, ['-e', `require(${JSON.stringify(bundle)})`], env);
     differences.push(loaded - bare);
   }
   return median(differences);
@@ -159,9 +164,9 @@ interface ChildResult {
 }
 
 /** `sentBodies` answers the child once its invocations are done: the JSON of the bodies the last one sent. */
-function runChild(bundle: string, workload: string, env: NodeJS.ProcessEnv, sentBodies: () => string[]): Promise<ChildResult> {
+function runChild(node: BenchNode, bundle: string, workload: string, env: NodeJS.ProcessEnv, sentBodies: () => string[]): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', CHILD, bundle, workload, String(MEASURED_RUNS), String(GZIP_LEVEL)], { env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
+    const child = spawn(node.execPath, ['-e', CHILD, bundle, workload, String(MEASURED_RUNS), String(GZIP_LEVEL)], { env, stdio: ['ignore', 'pipe', 'inherit', 'ipc'] });
     child.on('message', () => {
       try {
         child.send(sentBodies());
@@ -241,6 +246,7 @@ function breakdownPer1000(data: string): Record<string, number> {
 }
 
 async function main(): Promise<void> {
+  const node = lambdaNode();
   const dir = mkdtempSync(join(tmpdir(), 'langfuse-bench-'));
   const credentials = { publicKey: 'pk-lf-bench', secretKey: 'sk-lf-bench-secret' };
   const receiver = await startLangfuseReceiver(credentials);
@@ -262,7 +268,7 @@ async function main(): Promise<void> {
     };
 
     let sent: { texts: string[]; jsonBytes: number } | undefined;
-    const result = await runChild(bundle, workload, env, () => {
+    const result = await runChild(node, bundle, workload, env, () => {
       sent = lastInvocationBodies(receiver.requests, MEASURED_RUNS + 1, EVENTS);
       return sent.texts;
     });
@@ -276,8 +282,10 @@ async function main(): Promise<void> {
     const sendingPer1000 = per1000(median(result.sending.map((stages) => stages.jsonStringify + stages.utf8Encode + stages.gzip)));
     const lowerBoundPer1000 = floorPer1000 + sendingPer1000;
     const logLineBytes = logLines().reduce((sum, line) => sum + Buffer.byteLength(line), 0);
-    const coldInit = coldInitOverBareMs(bundle, env);
+    const coldInit = coldInitOverBareMs(node, bundle, env);
     const figures = {
+      node: node.version,
+      ...(node.warning ? { warning: node.warning } : {}),
       nodeOptions: benchNodeOptions(),
       events: EVENTS,
       avgEventBytes: Math.round(FIXTURES.map(fixtureLine).reduce((sum, line) => sum + line.length, 0) / FIXTURES.length),
