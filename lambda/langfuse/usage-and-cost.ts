@@ -31,7 +31,10 @@ const TOKENS_PER_MILLION = 1_000_000;
 const USD_PRECISION = 1e10;
 
 function usd(amount: number): number {
-  return Math.round(amount * USD_PRECISION) / USD_PRECISION;
+  const scaled = amount * USD_PRECISION;
+  // A logged cost above ~1e298 USD overflows when scaled (to Infinity, which JSON writes as null); it has no noise
+  // worth dropping, so it stays as logged.
+  return Number.isFinite(scaled) ? Math.round(scaled) / USD_PRECISION : amount;
 }
 
 /** Cost per usage bucket from a price row; cache buckets without their own price are billed as input. */

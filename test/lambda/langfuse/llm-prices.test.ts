@@ -85,6 +85,12 @@ describe('cost from the price table', () => {
     expect(costDetails(call({ costUsd: 0.00479 }), LLM_PRICES)).toEqual({ total: 0.00479 });
   });
 
+  test('an absurd logged cost stays a number: rounding it must not overflow to Infinity (sent as null)', () => {
+    // Found by the bad-input property test (seed 552608873): a mutated LiteLLM fixture with this response_cost.
+    expect(costDetails(call({ costUsd: 1.797693134862316e298 }), LLM_PRICES)).toEqual({ total: 1.797693134862316e298 });
+    expect(costDetails(call({ costUsd: Number.MAX_VALUE }), LLM_PRICES)).toEqual({ total: Number.MAX_VALUE });
+  });
+
   test('an unknown model gets no cost rather than a guess', () => {
     expect(costDetails(call({ model: 'acme-internal-7b' }), LLM_PRICES)).toBeUndefined();
   });
