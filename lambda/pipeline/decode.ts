@@ -93,23 +93,25 @@ function readEnvelope(parsed: unknown): DecodeResult {
   }
   if (!Array.isArray(logEvents)) return fail('badShape', 'logEvents is not an array');
   const events: SourceLogEvent[] = [];
-  for (const [index, raw] of logEvents.entries()) {
+  // An indexed loop and one fields object per event: this runs for every line of every batch, mostly before V8 has
+  // optimised it, where an entries() iterator and a spread cost an allocation or two per line.
+  for (let index = 0; index < logEvents.length; index++) {
+    const raw: unknown = logEvents[index];
     if (!isRecord(raw) || typeof raw.id !== 'string' || typeof raw.message !== 'string') {
       return fail('badShape', `logEvents[${index}] needs a string id and message`);
     }
     if (typeof raw.timestamp !== 'number' || !Number.isFinite(raw.timestamp)) {
       return fail('badShape', `logEvents[${index}].timestamp is not a number`);
     }
-    const extractedFields = readExtractedFields(raw.extractedFields);
     events.push(
       logEvent({
         id: raw.id,
         timestamp: raw.timestamp,
         message: raw.message,
+        extractedFields: raw.extractedFields === undefined ? undefined : readExtractedFields(raw.extractedFields),
         logGroup,
         logStream,
         account: owner,
-        ...(extractedFields ? { extractedFields } : {}),
       }),
     );
   }
