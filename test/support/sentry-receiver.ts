@@ -84,8 +84,10 @@ export async function startSentryReceiver(): Promise<SentryReceiver> {
           for (const [itemHeader, payload] of items) if (itemHeader.type === 'event') acceptedEvents.push(payload as Record<string, unknown>);
         }
         record(status);
-        res.writeHead(status, { 'content-type': 'application/json', ...(behaviour.headers ?? {}) });
-        res.end(status < 300 ? JSON.stringify({ id: eventId }) : JSON.stringify({ detail: 'scripted' }));
+        // With its length, as Sentry's relay answers (Node would otherwise send it chunked).
+        const answerBody = status < 300 ? JSON.stringify({ id: eventId }) : JSON.stringify({ detail: 'scripted' });
+        res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(answerBody), ...(behaviour.headers ?? {}) });
+        res.end(answerBody);
       };
       if (behaviour.kind === 'ok' && behaviour.delayMs) setTimeout(answer, behaviour.delayMs);
       else answer();
