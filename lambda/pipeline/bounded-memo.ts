@@ -15,7 +15,12 @@ export function boundedMemo<T>(compute: (input: string) => T, maxEntries = 1000)
     const hit = cache.get(input);
     if (hit !== undefined) return (hit === UNDEFINED ? undefined : hit) as T;
     const value = compute(input);
-    if (cache.size < maxEntries) cache.set(ownCopy(input), value === undefined ? UNDEFINED : value);
+    if (cache.size < maxEntries) {
+      const key = ownCopy(input);
+      // An answer that is the input itself (redaction that found nothing) would be the same view of the line: keep
+      // the copy instead.
+      cache.set(key, value === undefined ? UNDEFINED : (value as unknown) === input ? (key as T) : value);
+    }
     return value;
   };
 }

@@ -28,4 +28,20 @@ describe('boundedMemo', () => {
     // Twenty 1 MB lines would stay if the keys were views of them.
     expect(process.memoryUsage().heapUsed - before).toBeLessThan(5_000_000);
   });
+
+  test('an answer that is the input itself does not keep alive the line either (redaction that found nothing)', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const memo = boundedMemo((input: string) => input, 100);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    for (let i = 0; i < 20; i++) {
+      const line = `${i} ${'x'.repeat(1_000_000)} at handler (/var/task/index.js:${i}:7)`;
+      const cut = line.slice(-40);
+      expect(memo(cut)).toBe(cut);
+      expect(memo(cut)).toBe(cut); // the hit: the kept copy, equal to the input
+    }
+    gc();
+    expect(process.memoryUsage().heapUsed - before).toBeLessThan(5_000_000);
+  });
 });
