@@ -1,5 +1,6 @@
 import type * as net from 'node:net';
 import { HttpProtocolError, ResponseParser, type ParsedResponse } from './http-response-parser';
+import { describeError } from './unknown-values';
 
 /**
  * One keep-alive connection and the request in flight on it (never more than one: no pipelining, which
@@ -131,5 +132,5 @@ function protocolError(error: unknown): NetworkError {
 export function toNetworkError(error: unknown): NetworkError {
   if (error instanceof NetworkError) return error;
   const code = (error as { code?: string }).code ?? 'ENETWORK';
-  return new NetworkError(error instanceof Error ? error.message : String(error), code);
+  return new NetworkError(describeError(error), code);
 }

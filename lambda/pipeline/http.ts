@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { ConnectionPool, type ConnectionPoolOptions } from './http-connection-pool';
 import { NetworkError, type HttpAnswer } from './http-connection';
 
-export { MAX_RESPONSE_BODY_BYTES, NetworkError, type HttpAnswer } from './http-connection';
+export { NetworkError, type HttpAnswer } from './http-connection';
 
 /**
  * Posting to a destination over keep-alive connections (one pool per origin per container, so a TLS handshake is

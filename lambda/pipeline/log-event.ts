@@ -2,8 +2,9 @@ import { readJsonObject } from './safe-json';
 import type { JsonObject, LogEventFields, SourceLogEvent } from './types';
 
 /**
- * A CloudWatch log event whose message is parsed as JSON at most once, on first read of `json`, and only if a stage
- * asks: a destination that skips a line by its text never pays for the parse. The parsed value is private and `json`
+ * A CloudWatch log event whose message is parsed as JSON on first read of `json`, and only if a stage asks: a
+ * destination that skips a line by its text never pays for the parse. The parsed value is kept until the forwarder has
+ * prepared the event (then `forgetParsedJson` lets it go). The parsed value is private and `json`
  * a getter on the prototype, so JSON.stringify and spreading see only the fields. The fields are copied one by one:
  * an event read back from the retry queue is untrusted JSON, and nothing else of it may come along.
  */

@@ -27,13 +27,13 @@ export const stdoutSink: LineSink = (line) => {
   process.stdout.write(`${line}\n`);
 };
 
-/** Values that must never appear in a log line; filled by the secret loader as it decrypts. */
+/** Values that must never appear in a log line, as they appear inside a JSON string; filled by the secret loader. */
 const knownSecrets = new Set<string>();
 /** Shorter strings would scrub ordinary words. */
 const MIN_SCRUBBED_SECRET_CHARS = 8;
 
 export function registerSecretForScrubbing(value: string): void {
-  if (value.length >= MIN_SCRUBBED_SECRET_CHARS) knownSecrets.add(value);
+  if (value.length >= MIN_SCRUBBED_SECRET_CHARS) knownSecrets.add(JSON.stringify(value).slice(1, -1));
 }
 
 const lineRedactor = createRedactor();
@@ -42,8 +42,7 @@ const lineRedactor = createRedactor();
 function serialise(entry: Record<string, unknown>): string {
   const plain = JSON.parse(JSON.stringify(entry, errorsAsFields)) as JsonObject;
   let line = JSON.stringify(lineRedactor.json(plain));
-  for (const secret of knownSecrets) {
-    const escaped = JSON.stringify(secret).slice(1, -1);
+  for (const escaped of knownSecrets) {
     if (line.includes(escaped)) line = line.split(escaped).join('[REDACTED:secret]');
   }
   return line;

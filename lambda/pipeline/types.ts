@@ -32,7 +32,8 @@ export interface LogEventFields {
 export interface SourceLogEvent extends LogEventFields {
   /**
    * The message read by the pipeline's safe JSON reader when it is one JSON object (raw, not redacted), parsed on
-   * first read and then kept: every stage reads this instead of parsing the message again.
+   * first read and kept while the destination prepares the event: every stage reads this instead of parsing the
+   * message again. (A read after preparation parses it again.)
    */
   readonly json?: JsonObject;
 }

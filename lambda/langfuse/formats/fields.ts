@@ -2,6 +2,7 @@
  * Small, total readers for untrusted JSON: each returns a typed value or `undefined`, never throws. Every parser
  * uses these, so a hostile or half-written log line can only ever produce "field missing".
  */
+import { isRecord } from '../../pipeline/unknown-values';
 import type { LlmUsage, ModelParameterValue } from '../llm-call';
 
 export type JsonRecord = Readonly<Record<string, unknown>>;
@@ -12,9 +13,8 @@ export const MAX_ID_LENGTH = 256;
 export const MAX_TAGS = 50;
 export const MAX_TAG_LENGTH = 200;
 
-export function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+/** The pipeline's own, for the format readers. */
+export { isRecord };
 
 export function record(value: unknown): JsonRecord | undefined {
   return isRecord(value) ? value : undefined;
