@@ -5,7 +5,7 @@ import { containing, execGuarded, guarded } from './guarded-pattern';
 import { levelFrom, type LevelVerdict } from './levels';
 import { parseAnyTrace } from './stack-traces/any-trace';
 import { splitJavaHeader } from './stack-traces/java';
-import { firstNonSpace, isSpace } from './stack-traces/lines';
+import { firstLine as firstLineOf, isSpace } from './stack-traces/lines';
 import { recentMemo } from './recent-memo';
 import { splitPythonException } from './stack-traces/python';
 
@@ -70,8 +70,9 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 export function classifyText(message: string): DetectedError | undefined {
   const envelope = unwrap(message);
   const body = envelope.body;
-  // JSON embedded in a text line is read raw, like the rest: redaction applies to the Sentry event that is sent.
-  const embedded = body[firstNonSpace(body)] === '{' ? readJsonObject(body) : undefined;
+  // JSON embedded in a text line is read raw, like the rest: redaction applies to the Sentry event that is sent. A
+  // line with no envelope is its own body, which classify() only sends here once it failed to read as JSON.
+  const embedded = body !== message ? readJsonObject(body) : undefined;
   if (embedded) {
     const inner = classifyJson(embedded);
     if (inner) return withEnvelope(inner, envelope);
@@ -268,7 +269,3 @@ function requestIdOf(envelope: Envelope): string | undefined {
   return body.includes('RequestId') || STARTS_WITH_DATE.test(body) ? REQUEST_ID.exec(body)?.[1] : undefined;
 }
 
-function firstLineOf(text: string): string {
-  const end = text.indexOf('\n');
-  return end < 0 ? text : text.slice(0, end);
-}

@@ -1,5 +1,6 @@
 import type { DetectedError, ExceptionInfo, StackFrame } from './detected-error';
 import { replaceGuarded, type GuardedPattern } from './guarded-pattern';
+import { firstLine } from './stack-traces/lines';
 
 /**
  * How events group into issues. With an exception: its type and the top in-app frame (function and file, not the
@@ -40,8 +41,7 @@ export const VARYING: readonly VaryingPart[] = [
 ];
 
 export function normaliseMessage(message: string): string {
-  const end = message.indexOf('\n');
-  let out = (end < 0 ? message : message.slice(0, end)).slice(0, 4 * MAX_FINGERPRINT_PART_CHARS);
+  let out = firstLine(message).slice(0, 4 * MAX_FINGERPRINT_PART_CHARS);
   for (const part of VARYING) out = replaceGuarded(part, out, part.replacement);
   return out.trim().slice(0, MAX_FINGERPRINT_PART_CHARS);
 }

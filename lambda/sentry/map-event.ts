@@ -4,6 +4,7 @@ import type { DetectedError, ExceptionInfo } from './detected-error';
 import { eventIdFor } from './event-id';
 import { fingerprintOf } from './fingerprint';
 import { FORWARDER_SDK, type SentryEvent, type SentryException } from './sentry-event';
+import { firstLine } from './stack-traces/lines';
 
 /** Sentry keeps at most this many frames per exception in what we send; the newest are kept. */
 export const MAX_FRAMES = 50;
@@ -105,7 +106,3 @@ function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
 
-function firstLine(text: string): string {
-  const end = text.indexOf('\n');
-  return end < 0 ? text : text.slice(0, end);
-}

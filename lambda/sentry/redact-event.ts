@@ -10,8 +10,9 @@ import type { SentryEvent, SentryException, SentryFrame } from './sentry-event';
  *   card number).
  * - What the mapper wrote from its own constants or a hash (event id, platform, level, mechanism, sdk) is left
  *   alone: no rule can match it.
- * - A frame is redacted once per container and redactor: frames are parsed once per container while a stack recurs
+ * - A frame is redacted once per container and redactor: text stacks are parsed once per container while they recur
  *   (the same frame objects come back for every line of a storm), and a frame's redaction depends on nothing else.
+ *   Frames read from JSON fields are new objects on every line, so for them the cache only misses.
  * An event with a field the mapper does not write is walked whole, so nothing new can slip past.
  */
 

@@ -14,6 +14,12 @@ export function splitLines(text: string): string[] {
   return lines;
 }
 
+/** A text up to its first line break. */
+export function firstLine(text: string): string {
+  const end = text.indexOf('\n');
+  return end < 0 ? text : text.slice(0, end);
+}
+
 /** The index of the first character that `\S` matches (what `trimStart` keeps), or -1 for a blank line. */
 export function firstNonSpace(line: string): number {
   for (let i = 0; i < line.length; i++) if (!isSpace(line.charCodeAt(i))) return i;

@@ -132,10 +132,10 @@ export function readPythonTraceback(text: string): PythonTraceback | undefined {
   return exceptions.length > 0 ? { exceptions, unnamed } : undefined;
 }
 
-/** The traceback's exceptions, its unnamed blocks named by `fallback` (when given) in a copy. */
-export function namePythonTraceback(traceback: PythonTraceback, fallback: { type: string; value: string } | undefined): ExceptionInfo[] {
+/** The traceback's exceptions, its unnamed blocks named by `fallback` in a copy. */
+export function namePythonTraceback(traceback: PythonTraceback, fallback: { type: string; value: string }): ExceptionInfo[] {
   const exceptions = [...traceback.exceptions];
-  if (fallback) for (const { index, extra } of traceback.unnamed) exceptions[index] = toException(fallback, extra, exceptions[index].frames);
+  for (const { index, extra } of traceback.unnamed) exceptions[index] = toException(fallback, extra, exceptions[index].frames);
   return exceptions;
 }
 
