@@ -3,6 +3,8 @@ import { gunzipSync } from 'node:zlib';
 import { buildChunks, encodeBody, exportBody, exportBodyBytes } from '../../../lambda/langfuse/export-chunks';
 import { FORWARDER_SCOPE } from '../../../lambda/langfuse/otlp';
 import { spanBytes, type LangfusePayload } from '../../../lambda/langfuse/payload';
+import { fixtureLine } from './fixtures';
+import { preparedPayload, preparingDestination } from './prepare';
 
 /**
  * The export body is written straight into one buffer of its exact size (all-ASCII spans copied as Latin-1, the
@@ -70,7 +72,11 @@ describe('the export body', () => {
   });
 
   test('a span read back from the retry queue (a plain object) is measured like a fresh one', () => {
-    const fresh: LangfusePayload = { serviceName: 'chat', traceId: 't', spanId: 's', spanJson: JSON.stringify({ text: 'naïve 中 😀' }) };
+    // Fresh: prepared and redacted by the destination, which measures it; parked: the same span as the retry queue
+    // gives it back, never measured. The prompt carries multi-byte characters, so a Latin-1 or UTF-16 size would differ.
+    const line = fixtureLine('llm-call-v1.success.json').replace("Why is my November invoice", 'Warum ist meine naïve 中 😀 Rechnung');
+    const fresh = preparedPayload(preparingDestination('full'), line);
+    expect(fresh.spanJson).toContain('naïve 中 😀');
     const parked = JSON.parse(JSON.stringify(fresh)) as LangfusePayload;
     expect(spanBytes(fresh)).toBe(Buffer.byteLength(fresh.spanJson, 'utf8'));
     expect(spanBytes(parked)).toBe(spanBytes(fresh));
