@@ -5,12 +5,8 @@ import { createSqsRetryQueue, decodeParkedMessage, type ParkedMessage } from '..
 import type { Deadline, Destination, SourceLogEvent } from '../../../lambda/pipeline/types';
 import { encodeAwsLogsData, subscriptionEvent, CONTROL_MESSAGE } from '../../fixtures/logs/cloudwatch-payload';
 import { sqsStandInPerSuite, type SqsStandIn } from '../../support/sqs-stand-in';
-import { failedInvocationRecord } from '../../fixtures/lambda/failed-invocation-record';
+import { failedInvocationRecord, redrivenSqsEvent } from '../../fixtures/lambda/failed-invocation-record';
 
-/** Records moved from the dead-letter queue to the retry queue (SQS start-message-move-task), as Lambda's SQS event. */
-const redrivenRecords = (...bodies: unknown[]) => ({
-  Records: bodies.map((body, i) => ({ messageId: `redriven-${i}`, body: JSON.stringify(body), eventSource: 'aws:sqs', attributes: { ApproximateReceiveCount: '1' } })),
-});
 
 /**
  * The pipeline with a minimal destination that behaves like a real one: it takes ERROR lines, keys payloads by
@@ -376,7 +372,7 @@ describe('createForwarderHandler', () => {
   test("a crash record redriven from the dead-letter queue replays its whole batch, and the record is done", async () => {
     const consumer = setUp();
     const crashed = subscriptionEvent({ events: [{ message: 'ERROR a', id: 'a' }, { message: 'INFO ok', id: 'b' }, { message: 'ERROR c', id: 'c' }] });
-    const event = redrivenRecords(failedInvocationRecord(crashed));
+    const event = redrivenSqsEvent(failedInvocationRecord(crashed));
     expect(await consumer.handler(event, lambdaContext())).toEqual({ batchItemFailures: [] });
     expect(consumer.received.map((p) => p.id)).toEqual(['a', 'c']);
     expect(consumer.metric('Sent')).toBe(2);
@@ -386,7 +382,7 @@ describe('createForwarderHandler', () => {
   test('a replayed batch whose delivery fails again is parked as usual, never lost', async () => {
     const consumer = setUp();
     consumer.failIds.add('c');
-    const event = redrivenRecords(failedInvocationRecord(subscriptionEvent({ events: [{ message: 'ERROR a', id: 'a' }, { message: 'ERROR c', id: 'c' }] })));
+    const event = redrivenSqsEvent(failedInvocationRecord(subscriptionEvent({ events: [{ message: 'ERROR a', id: 'a' }, { message: 'ERROR c', id: 'c' }] })));
     expect(await consumer.handler(event, lambdaContext())).toEqual({ batchItemFailures: [] });
     expect(consumer.received.map((p) => p.id)).toEqual(['a']);
     expect(parkedMessages()).toEqual([expect.objectContaining({ attempt: 4, item: { kind: 'payload', payload: expect.objectContaining({ id: 'c' }) } })]);
@@ -394,7 +390,7 @@ describe('createForwarderHandler', () => {
 
   test('a crash record without its payload fails its record with the reason and counts as a bad payload', async () => {
     const consumer = setUp();
-    const event = redrivenRecords(failedInvocationRecord(undefined));
+    const event = redrivenSqsEvent(failedInvocationRecord(undefined));
     expect(await consumer.handler(event, lambdaContext())).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0].messageId }] });
     expect(consumer.metric('BadPayloads')).toBe(1);
     expect(consumer.logs).toContainEqual(expect.objectContaining({ reason: expect.stringContaining('carries no request payload') }));

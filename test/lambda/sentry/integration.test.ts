@@ -4,7 +4,7 @@ import { ERROR_FIXTURES } from '../../fixtures/logs/error-lines';
 import { buildForwarderBundle, startBundleProcess, type BuiltBundle, type BundleProcess } from '../../support/bundle';
 import { startSentryReceiver, type Behaviour, type SentryReceiver } from '../../support/sentry-receiver';
 import { startSqsStandIn, type SqsStandIn } from '../../support/sqs-stand-in';
-import { failedInvocationRecord } from '../../fixtures/lambda/failed-invocation-record';
+import { failedInvocationRecord, redrivenSqsEvent } from '../../fixtures/lambda/failed-invocation-record';
 
 /**
  * The bundle CDK ships (esbuild output with the shared options), not the TypeScript source, against a Sentry
@@ -165,7 +165,7 @@ describe('bundled Sentry forwarder against scripted faults', () => {
     const firstIds = sentry.acceptedEvents.slice(-6).map((event) => event.event_id);
 
     const record = failedInvocationRecord(batch);
-    const replay: SQSEvent = { Records: [{ messageId: 'redriven-crash', receiptHandle: 'r', body: JSON.stringify(record), attributes: { ApproximateReceiveCount: '1', SentTimestamp: '0', SenderId: 'lambda', ApproximateFirstReceiveTimestamp: '0' }, messageAttributes: {}, md5OfBody: '', eventSource: 'aws:sqs', eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:retry', awsRegion: 'eu-west-1' }] };
+    const replay = redrivenSqsEvent(record);
     expect(await invoke(container, replay)).toEqual({ batchItemFailures: [] });
     const replayedIds = sentry.acceptedEvents.slice(-6).map((event) => event.event_id);
     // Sentry drops an event whose id it already stored: the replay adds nothing twice in Sentry.
