@@ -1,4 +1,4 @@
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
@@ -45,8 +45,8 @@ export class LogsEncryptionKey extends Construct {
   constructor(scope: Construct, id: string, props: LogsEncryptionKeyProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const retain = (props.removalPolicy ?? 'retain') === 'retain';
     const removalPolicy = removalPolicyOf(props.removalPolicy);
+    const retain = removalPolicy === RemovalPolicy.RETAIN;
     this.key = new kms.Key(this, 'Key', {
       description: `Encrypts the CloudWatch log groups of ${props.aliasName.replace(/^alias\//, '')}`,
       enableKeyRotation: true,

@@ -33,7 +33,7 @@ export class LogWiringStack extends Stack {
  * At most `MAX_SUBSCRIPTION_FILTERS_PER_LOG_GROUP` subscription filters per group, and at most
  * `MAX_REGEX_FILTER_PATTERNS_PER_LOG_GROUP` regex patterns among its subscription and metric filters.
  */
-export function filterLimitProblems(stack: Stack): string[] {
+function filterLimitProblems(stack: Stack): string[] {
   const subscriptions = new Map<string, number>();
   const regexes = new Map<string, number>();
   const bump = (map: Map<string, number>, key: string) => map.set(key, (map.get(key) ?? 0) + 1);

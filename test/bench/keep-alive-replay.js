@@ -100,4 +100,4 @@ async function replayOverSockets(sockets, requests) {
   );
 }
 
-module.exports = { openKeepAliveSockets, replayOverSockets, answerEnd };
+module.exports = { openKeepAliveSockets, replayOverSockets };

@@ -187,11 +187,6 @@ function runChild(node: BenchNode, bundle: string, workload: string, env: NodeJS
 }
 
 /**
- * Where the CPU goes, stage by stage, on the TypeScript sources in this process (same code as the bundle): the
- * pipeline's decode, this destination's prepare of every raw line (recognise and parse, JSON read once), the redact
- * stage (redact the call under the content policy, map it to a span, serialise it), and the export encoding.
- */
-/**
  * The bodies of the last of `invocations` (all alike), as JSON text for the child, checked to be exactly what was
  * sent: every request accepted, the JSON as long as the one received, and as many spans as that invocation sent.
  */
@@ -208,6 +203,11 @@ function lastInvocationBodies(requests: readonly ReceivedRequest[], invocations:
   return { texts, jsonBytes };
 }
 
+/**
+ * Where the CPU goes, stage by stage, on the TypeScript sources in this process (same code as the bundle): the
+ * pipeline's decode, this destination's prepare of every raw line (recognise and parse, JSON read once), the redact
+ * stage (redact the call under the content policy, map it to a span, serialise it), and the export encoding.
+ */
 function breakdownPer1000(data: string): Record<string, number> {
   const redactor = createRedactor();
   const destination = preparingDestination('redacted');

@@ -109,9 +109,9 @@ export function readEnvelope(source: JsonRecord): Envelope {
 export type CallDraft = { -readonly [K in keyof LlmCall]: LlmCall[K] };
 
 /**
- * A call with the envelope's context fields, every `LlmCall` key present and in the order parsers have always
- * written them (`metadata` flattening and exports follow key order); the parser then sets the format's own fields.
- * One literal instead of spreads: the object is built with its final shape at once.
+ * A call with the envelope's context fields, every `LlmCall` key but `completionStartNs` present and in the order
+ * parsers have always written them (`metadata` flattening and exports follow key order); the parser then sets the
+ * format's own fields. One literal instead of spreads: the object is built with its final shape at once.
  */
 export function callFromEnvelope(
   format: LlmFormat,
