@@ -6,7 +6,7 @@
  * of what was logged) and dropped under `none`.
  */
 import type { Redactor } from '../pipeline/redact';
-import type { JsonValue } from '../pipeline/types';
+import type { JsonValue, Mutable } from '../pipeline/types';
 import type { ContentPolicy } from './content-policy';
 import type { LlmCall } from './llm-call';
 
@@ -23,5 +23,3 @@ export function redactCall(call: LlmCall, policy: ContentPolicy, redactor: Redac
   }
   return redacted;
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };

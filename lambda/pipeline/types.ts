@@ -13,6 +13,9 @@ import type { Redactor } from './redact';
  * classification and mapping read the raw line, and a line that is skipped or suppressed is never redacted at all.
  */
 
+/** A writable copy of a readonly shape, for code that builds one field by field before handing it on as readonly. */
+export type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
 /** The fields of one CloudWatch Logs event, with the envelope fields that every stage needs (what is parked). */
 export interface LogEventFields {
   /** CloudWatch's event id: unique per event, stable across re-deliveries. */

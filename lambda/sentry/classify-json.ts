@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '../pipeline/types';
+import type { JsonObject, JsonValue, Mutable } from '../pipeline/types';
 import { LOG_FORMATS, type DetectedError, type ExceptionInfo, type LogFormat, type Platform, type StackFrame } from './detected-error';
 import { levelFrom, type LevelVerdict } from './levels';
 import { parseAnyTrace } from './stack-traces/any-trace';
@@ -51,7 +51,7 @@ export function classifyJson(json: JsonObject): DetectedError | undefined {
   if (level === 'unknown' && !found) return undefined;
   const exceptions = found?.exceptions ?? [];
   const primary = exceptions.at(-1);
-  const error: { -readonly [K in keyof DetectedError]: DetectedError[K] } = {
+  const error: Mutable<DetectedError> = {
     level: level === 'fatal' ? 'fatal' : 'error',
     format,
     platform: found?.platform !== 'other' && found?.platform ? found.platform : platformOf(format),

@@ -1,4 +1,5 @@
 import { readJsonObject } from '../pipeline/safe-json';
+import type { Mutable } from '../pipeline/types';
 import { classifyJson, lambdaRuntimeError, type Found } from './classify-json';
 import { LOG_FORMATS, type DetectedError, type LogFormat, type Platform } from './detected-error';
 import { containing, execGuarded, guarded } from './guarded-pattern';
@@ -64,8 +65,6 @@ interface Envelope {
   readonly timestamp?: number;
   readonly requestId?: string;
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 export function classifyText(message: string): DetectedError | undefined {
   const envelope = unwrap(message);

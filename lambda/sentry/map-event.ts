@@ -1,5 +1,5 @@
 import { logGroupParts, serviceOfLogGroup } from '../pipeline/log-group';
-import type { ForwarderContext, SourceLogEvent } from '../pipeline/types';
+import type { ForwarderContext, Mutable, SourceLogEvent } from '../pipeline/types';
 import type { DetectedError, ExceptionInfo } from './detected-error';
 import { eventIdFor } from './event-id';
 import { fingerprintOf } from './fingerprint';
@@ -24,8 +24,6 @@ export interface MapOptions {
   /** The fingerprint, when the caller already computed it (the storm cap needs it first). */
   readonly fingerprint?: string[];
 }
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** The service an event belongs to: what the line says, else the resource name in the group's name. */
 export function serviceOf(error: DetectedError, source: SourceLogEvent): string {

@@ -1,5 +1,5 @@
 import type { Redactor } from '../pipeline/redact';
-import type { JsonValue } from '../pipeline/types';
+import type { JsonValue, Mutable } from '../pipeline/types';
 import type { SentryEvent, SentryException, SentryFrame } from './sentry-event';
 
 /**
@@ -15,8 +15,6 @@ import type { SentryEvent, SentryException, SentryFrame } from './sentry-event';
  *   Frames read from JSON fields are new objects on every line, so for them the cache only misses.
  * An event with a field the mapper does not write is walked whole, so nothing new can slip past.
  */
-
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Fields whose value the mapper derives from constants or a hash only. */
 const FIXED_EVENT_FIELDS = new Set(['event_id', 'platform', 'level', 'sdk']);

@@ -4,6 +4,7 @@
  * (snake_case, camelCase, Powertools' `xray_trace_id`).
  */
 import { preferredFieldsReader } from '../../pipeline/preferred-fields';
+import type { Mutable } from '../../pipeline/types';
 import type { LlmCall, LlmError, LlmFormat } from '../llm-call';
 import {
   anyTimeToNs,
@@ -106,7 +107,7 @@ export function readEnvelope(source: JsonRecord): Envelope {
 }
 
 /** A writable call, for parsers that fill it field by field. */
-export type CallDraft = { -readonly [K in keyof LlmCall]: LlmCall[K] };
+export type CallDraft = Mutable<LlmCall>;
 
 /**
  * A call with the envelope's context fields, every `LlmCall` key but `completionStartNs` present and in the order

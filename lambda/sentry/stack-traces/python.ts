@@ -1,3 +1,4 @@
+import type { Mutable } from '../../pipeline/types';
 import type { ExceptionInfo, StackFrame } from '../detected-error';
 import { execGuarded, firstCodeOf, guarded, replaceGuarded, startingWith, testGuarded } from '../guarded-pattern';
 import { recentMemo } from '../recent-memo';
@@ -42,7 +43,7 @@ const pathFacts = recentMemo(
 
 export function parsePythonFrameLine(file: string, lineno: string, fn: string | undefined, source?: string): StackFrame {
   const { filename, inApp, module } = pathFacts(file);
-  const frame: { -readonly [K in keyof StackFrame]: StackFrame[K] } = { abs_path: file, filename, lineno: Number(lineno), in_app: inApp };
+  const frame: Mutable<StackFrame> = { abs_path: file, filename, lineno: Number(lineno), in_app: inApp };
   if (fn) frame.function = fn.trim();
   if (module !== undefined) frame.module = module;
   if (source) frame.context_line = source.trim();

@@ -1,4 +1,5 @@
 import { boundedMemo } from '../../pipeline/bounded-memo';
+import type { Mutable } from '../../pipeline/types';
 import type { ExceptionInfo, StackFrame } from '../detected-error';
 import { containing, execGuarded, firstCodeOf, guarded, replaceGuarded, startingWith } from '../guarded-pattern';
 import { isInApp, shortPath } from './in-app';
@@ -62,7 +63,7 @@ export function parseV8Frame(line: string): StackFrame | undefined {
   }
   const isPath = lineno !== undefined;
   if (!isPath && functionName === undefined && !/^(?:native|<anonymous>)$/.test(location)) functionName = location;
-  const frame: { -readonly [K in keyof StackFrame]: StackFrame[K] } = { in_app: true };
+  const frame: Mutable<StackFrame> = { in_app: true };
   if (functionName) frame.function = functionName.startsWith('new ') ? functionName.slice(4) : functionName;
   if (isPath) {
     const absPath = location.startsWith('file://') ? location.slice(7) : location;
