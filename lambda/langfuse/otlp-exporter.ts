@@ -16,6 +16,7 @@ import { mapWithConcurrency } from '../pipeline/concurrency';
 import { parseRetryAfter } from '../pipeline/retry-after';
 import { DEFAULT_RETRY_POLICY, withRetries, type AttemptOutcome, type RetryPolicy, type RetryTools } from '../pipeline/retry';
 import type { Deadline, DeliveryFailure, DeliveryReport } from '../pipeline/types';
+import { describeError } from '../pipeline/unknown-values';
 import { buildChunks, DEFAULT_CHUNK_LIMITS, encodeWithin, type ChunkLimits } from './export-chunks';
 import type { LangfusePayload } from './payload';
 
@@ -79,7 +80,7 @@ export async function exportSpans(
   try {
     authorization = await options.authorization();
   } catch (error) {
-    const reason = `Langfuse credentials could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
+    const reason = `Langfuse credentials could not be loaded: ${describeError(error)}`;
     options.logger.error('LANGFUSE CREDENTIALS UNAVAILABLE: parking every span', { reason, spans: payloads.length });
     return { delivered: 0, failed: payloads.map((payload) => ({ payload, reason, retryable: true })) };
   }

@@ -2,6 +2,7 @@ import { boundedMemo } from './bounded-memo';
 import { looksLikeCardNumber } from './luhn';
 import { setOwn } from './safe-json';
 import type { JsonObject, JsonValue } from './types';
+import { describeError } from './unknown-values';
 
 /**
  * Redaction: runs on every payload before it leaves the function (sent or parked), for both forwarders.
@@ -401,7 +402,7 @@ export function parseExtraPatterns(raw: string | undefined): RegExp[] {
     try {
       return new RegExp(source, 'g');
     } catch (error) {
-      throw new RedactionConfigError(`REDACT_EXTRA_PATTERNS[${index}] is not a valid regular expression: ${(error as Error).message}`);
+      throw new RedactionConfigError(`REDACT_EXTRA_PATTERNS[${index}] is not a valid regular expression: ${describeError(error)}`);
     }
   });
 }

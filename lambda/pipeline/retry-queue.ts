@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { readFailedInvocationRecord, type FailedInvocation } from './failed-invocation-record';
 import type { LogEventFields } from './types';
-import { isRecord } from './unknown-values';
+import { describeError, isRecord } from './unknown-values';
 
 /**
  * The retry queue: what could not be delivered in time is parked in SQS with the reason, and the same function reads
@@ -147,7 +147,7 @@ function parseBody(body: string): { value: unknown } | { problem: string } {
     }
     return { value };
   } catch (error) {
-    return { problem: `unreadable parked message: ${(error as Error).message}` };
+    return { problem: `unreadable parked message: ${describeError(error)}` };
   }
 }
 
@@ -232,7 +232,7 @@ export function createSqsRetryQueue(queueUrl: string, send: SendBatch = sendWith
           } catch (error) {
             for (const entry of batch) {
               stillFailing.push(entry);
-              lastFailure.set(entry.Id, `SendMessageBatch failed: ${(error as Error).message}`);
+              lastFailure.set(entry.Id, `SendMessageBatch failed: ${describeError(error)}`);
             }
           }
         }

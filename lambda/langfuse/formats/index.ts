@@ -3,6 +3,7 @@
  * explicit discriminator (`schema`, `schemaType`) are tried first, then the shape-based ones; a line that matches
  * none is skipped with a reason, never an error.
  */
+import { describeError } from '../../pipeline/unknown-values';
 import type { ParseResult } from '../llm-call';
 import { findAnthropicExchange, parseAnthropic } from './anthropic';
 import { isBedrockInvocationLog, parseBedrock } from './bedrock';
@@ -25,7 +26,7 @@ export function parseLlmCall(line: unknown, context: ParseContext): ParseResult 
     return recognise(line, context);
   } catch (error) {
     // Parsers are total by construction; this guard keeps a bug in one from dropping the whole batch.
-    return { kind: 'skip', reason: `parser error: ${error instanceof Error ? error.message : String(error)}` };
+    return { kind: 'skip', reason: `parser error: ${describeError(error)}` };
   }
 }
 
