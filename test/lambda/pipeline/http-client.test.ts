@@ -28,8 +28,11 @@ async function close(server: net.Server & { closeAllConnections?: () => void }):
   await new Promise((resolve) => server.close(resolve));
 }
 
-/** A raw TCP server that answers every request it reads with `answer(n)` (n counts requests on the whole server). */
-async function rawServer(answer: (n: number, socket: net.Socket) => void) {
+/**
+ * A raw TCP server that answers every request it reads with `answer(n)` (n counts requests on the whole server;
+ * `head` is the request's head as written, up to its blank line).
+ */
+async function rawServer(answer: (n: number, socket: net.Socket, head: string) => void) {
   const sockets = new Set<net.Socket>();
   let requests = 0;
   const server = net.createServer((socket) => {
@@ -41,8 +44,9 @@ async function rawServer(answer: (n: number, socket: net.Socket) => void) {
       const end = seen.indexOf('\r\n\r\n');
       const length = Number(/content-length: (\d+)/i.exec(seen)?.[1] ?? 0);
       if (end >= 0 && seen.length >= end + 4 + length) {
+        const head = seen.slice(0, end);
         seen = seen.slice(end + 4 + length);
-        answer(++requests, socket);
+        answer(++requests, socket, head);
       }
     });
     socket.on('error', () => undefined);
@@ -89,6 +93,27 @@ describe('HttpClient', () => {
       client.closeIdle();
       await close(server);
     }
+  });
+
+  test('sends the same headers object on every post, and refuses a header with a line break before writing anything', async () => {
+    const heads: string[] = [];
+    const server = await rawServer((_n, socket, head) => {
+      heads.push(head);
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}');
+    });
+    const url = new URL(server.url);
+    const headers = { 'content-type': 'application/x-sentry-envelope', 'x-sentry-auth': 'Sentry sentry_version=7' };
+    await withClient(server, async (client) => {
+      for (const body of ['one', 'two']) expect((await client.post({ url, headers, body, timeoutMs: 2000 })).status).toBe(200);
+      expect(heads).toHaveLength(2);
+      for (const head of heads) expect(head.split('\r\n').slice(2, 4)).toEqual(['content-type: application/x-sentry-envelope', 'x-sentry-auth: Sentry sentry_version=7']);
+      // Refused every time, not only the first: a bad set of headers is never remembered as written.
+      const injected = { ...headers, 'x-note': 'a\r\nx-injected: 1' };
+      for (let attempt = 0; attempt < 2; attempt++) {
+        await expect(client.post({ url, headers: injected, body: 'three', timeoutMs: 2000 })).rejects.toMatchObject({ name: 'NetworkError', code: 'EINVAL' });
+      }
+      expect(heads).toHaveLength(2);
+    });
   });
 
   test('reads a chunked answer and opens a new connection after Connection: close', async () => {
