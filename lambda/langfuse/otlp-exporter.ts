@@ -86,9 +86,11 @@ export async function exportSpans(
   }
 
   const limits = options.limits ?? DEFAULT_CHUNK_LIMITS;
+  // One headers object for the whole export: the HTTP client writes an object's header lines once.
+  const headers = exportHeaders(authorization);
   const send = async (body: Buffer): Promise<ChunkAnswer> => {
     const result = await withRetries<ChunkAnswer>(
-      (timeoutMs) => attempt(body, timeoutMs, authorization, options),
+      (timeoutMs) => attempt(body, timeoutMs, headers, options),
       deadline,
       options.retryPolicy,
       options.retryTools,
@@ -144,23 +146,28 @@ export async function exportSpans(
   return { delivered, failed };
 }
 
+/** What every request of an export carries: the credentials, a gzipped OTLP/JSON body, the ingestion version. */
+function exportHeaders(authorization: string): Readonly<Record<string, string>> {
+  return {
+    authorization,
+    'content-type': 'application/json',
+    'content-encoding': 'gzip',
+    [INGESTION_VERSION_HEADER]: INGESTION_VERSION,
+    ...SDK_HEADERS,
+  };
+}
+
 async function attempt(
   body: Buffer,
   timeoutMs: number,
-  authorization: string,
+  headers: Readonly<Record<string, string>>,
   options: ExporterOptions,
 ): Promise<AttemptOutcome<ChunkAnswer>> {
   let answer: HttpAnswer;
   try {
     answer = await options.post({
       url: options.endpoint,
-      headers: {
-        authorization,
-        'content-type': 'application/json',
-        'content-encoding': 'gzip',
-        [INGESTION_VERSION_HEADER]: INGESTION_VERSION,
-        ...SDK_HEADERS,
-      },
+      headers,
       body,
       timeoutMs,
       // The body is gzipped already, at the level and within the size bound chunking chose.
