@@ -175,7 +175,7 @@ async function attempt(
     });
   } catch (error) {
     options.onRequest?.('network-error');
-    const reason = error instanceof NetworkError ? `network error ${error.code}: ${error.message}` : `network error: ${String(error)}`;
+    const reason = error instanceof NetworkError ? `network error ${error.code}: ${error.message}` : `network error: ${describeError(error)}`;
     return { kind: 'retry', reason };
   }
   options.onRequest?.(answer.status);

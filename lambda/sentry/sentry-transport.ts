@@ -3,6 +3,7 @@ import { mapWithConcurrency } from '../pipeline/concurrency';
 import { NetworkError, postWithKeepAlive, type HttpAnswer, type HttpPost } from '../pipeline/http';
 import { DEFAULT_RETRY_POLICY, withRetries, type AttemptOutcome, type RetryPolicy, type RetryTools } from '../pipeline/retry';
 import type { Deadline, DeliveryFailure, DeliveryReport } from '../pipeline/types';
+import { describeError } from '../pipeline/unknown-values';
 import { EventEnvelopeWriter } from './event-envelope';
 import { FORWARDER_SDK, type SentryEvent } from './sentry-event';
 
@@ -66,7 +67,7 @@ export function createSentryTransport(options: SentryTransportOptions): SentryTr
   return {
     async deliver(events, deadline) {
       if (events.length === 0) return { delivered: 0, failed: [] };
-      const endpoint = await endpointFor(options.dsn).catch((error: Error) => ({ problem: `Sentry DSN unavailable: ${error.message}` }));
+      const endpoint = await endpointFor(options.dsn).catch((error: unknown) => ({ problem: `Sentry DSN unavailable: ${describeError(error)}` }));
       if ('problem' in endpoint) return { delivered: 0, failed: events.map((payload) => ({ payload, reason: endpoint.problem, retryable: true })) };
       const failures = await mapWithConcurrency(events, options.concurrency, (event) => sendOne(event, endpoint.url, deadline));
       const failed = failures.filter((failure): failure is DeliveryFailure<SentryEvent> => failure !== undefined);

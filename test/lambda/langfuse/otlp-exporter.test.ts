@@ -176,6 +176,12 @@ test('credentials that cannot be loaded park every span with the reason', async 
   expect(receiver.requests).toHaveLength(0);
 });
 
+test('a post that throws something other than a network error is retried, and its reason says what was thrown', async () => {
+  const report = await exportSpans(payloads(1), deadline(), options({ retryPolicy: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1, attemptTimeoutMs: 500, minAttemptMs: 10 }, post: () => Promise.reject(new TypeError('socket.write is not a function')) }));
+  expect(waits).toHaveLength(1);
+  expect(report.failed[0]).toMatchObject({ retryable: true, reason: expect.stringContaining('network error: socket.write is not a function') });
+});
+
 describe('chunking', () => {
   test('count and size limits: several requests, each within the bounds, every span once', async () => {
     const spans = payloads(120);

@@ -134,6 +134,15 @@ describe('Sentry transport', () => {
     printed.mockRestore();
   });
 
+  test('when the DSN cannot be loaded, every event fails retryably with what went wrong, whatever was thrown', async () => {
+    const failing = (thrown: unknown) => createSentryTransport({ dsn: () => Promise.reject(thrown), concurrency: 4, policy });
+    const kmsDenied = await failing(new Error('AccessDeniedException: not authorised to kms:Decrypt')).deliver([event(15), event(16)], createDeadline(1_000));
+    expect(kmsDenied.failed).toHaveLength(2);
+    expect(kmsDenied.failed[0]).toMatchObject({ retryable: true, reason: 'Sentry DSN unavailable: AccessDeniedException: not authorised to kms:Decrypt' });
+    const notAnError = await failing('KMS throttled').deliver([event(17)], createDeadline(1_000));
+    expect(notAnError.failed[0].reason).toBe('Sentry DSN unavailable: KMS throttled');
+  });
+
   test('maps statuses to outcomes', () => {
     expect(outcomeOf(202, () => 0).kind).toBe('done');
     expect(outcomeOf(429, () => 5_000)).toEqual({ kind: 'retry', reason: 'HTTP 429 from Sentry', waitMs: 5_000 });
