@@ -18,12 +18,13 @@
  * The child is the Lambda runtime's Node major (test/support/lambda-node.ts) with the functions' own NODE_OPTIONS;
  * peak RSS is its own (test/bench/peak-rss.js).
  */
-import { spawnSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { buildForwarderBundle, benchNodeOptions } from '../support/bundle';
+import { coldInitOverBareNode } from '../support/cold-init';
 import { lambdaNode, type BenchNode } from '../support/lambda-node';
 import { FIXTURE_DIR, fixtureLine } from '../lambda/langfuse/fixtures';
 import { startLangfuseReceiver, type ReceivedRequest } from '../lambda/langfuse/langfuse-receiver';
@@ -37,7 +38,6 @@ import type { LangfuseDraft } from '../../lambda/langfuse/destination';
 
 const EVENTS = 1000;
 const MEASURED_RUNS = 10;
-const COLD_STARTS = 21;
 const TARGETS = { requestsPer1000: 2, floorRatio: 3, bundleBytes: 200 * 1024, coldInitMs: 100, peakRssMb: 128 };
 
 /** The five formats (llm-call/v1; OpenAI + Anthropic; Bedrock; LiteLLM; OTel GenAI), every fixture that is an LLM call. */
@@ -126,25 +126,6 @@ const sendingCost = (bodies) => {
 `;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
-/** Wall time of one `node` start running `args`. */
-function startMs(node: BenchNode, args: string[], env: NodeJS.ProcessEnv): number {
-  const start = process.hrtime.bigint();
-  const result = spawnSync(node.execPath, args, { env, stdio: 'ignore' });
-  if (result.status !== 0) throw new Error(`node ${args.join(' ')} failed`);
-  return Number(process.hrtime.bigint() - start) / 1e6;
-}
-
-/** Cold init of the bundle over a bare start: the two alternate, so drift on a shared machine hits both alike. */
-function coldInitOverBareMs(node: BenchNode, bundle: string, env: NodeJS.ProcessEnv): number {
-  const differences: number[] = [];
-  for (let i = 0; i < COLD_STARTS; i++) {
-    const bare = startMs(node, ['-e', ''], env);
-    const loaded = startMs(node, ['-e', `require(${JSON.stringify(bundle)})`], env);
-    differences.push(loaded - bare);
-  }
-  return median(differences);
-}
 
 interface SendingCost {
   jsonStringify: number;
@@ -282,7 +263,7 @@ async function main(): Promise<void> {
     const sendingPer1000 = per1000(median(result.sending.map((stages) => stages.jsonStringify + stages.utf8Encode + stages.gzip)));
     const lowerBoundPer1000 = floorPer1000 + sendingPer1000;
     const logLineBytes = logLines().reduce((sum, line) => sum + Buffer.byteLength(line), 0);
-    const coldInit = coldInitOverBareMs(node, bundle, env);
+    const coldInit = coldInitOverBareNode(node, bundle, env).overBareMs;
     const figures = {
       node: node.version,
       ...(node.warning ? { warning: node.warning } : {}),

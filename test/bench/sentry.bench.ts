@@ -20,13 +20,14 @@
  * NODE_OPTIONS, and peak RSS is the child's own (test/bench/peak-rss.js). Each configuration runs in several fresh
  * containers (child processes); every figure is the median over them, with the range of the ratios beside it.
  */
-import { execFileSync, fork, type Serializable } from 'node:child_process';
+import { fork, type Serializable } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_DELIVERY_CONCURRENCY } from '../../lambda/pipeline/forwarder-config';
 import { subscriptionEvent, type FixtureLogEvent } from '../fixtures/logs/cloudwatch-payload';
 import { ERROR_FIXTURES, NON_ERRORS } from '../fixtures/logs/error-lines';
 import { buildForwarderBundle, benchNodeOptions, type BuiltBundle } from '../support/bundle';
+import { coldInitOverBareNode } from '../support/cold-init';
 import { lambdaNode, type BenchNode } from '../support/lambda-node';
 import { startSentryReceiver, type ReceivedEnvelope, type SentryReceiver } from '../support/sentry-receiver';
 import { startSqsStandIn } from '../support/sqs-stand-in';
@@ -35,7 +36,6 @@ const TARGET_DECOMPRESSED_BYTES = 1024 * 1024;
 const ITERATIONS = 15;
 /** Fresh containers per configuration: one container's first invocations swing by a fifth on a shared 2-core VM. */
 const CONTAINERS = 5;
-const INIT_RUNS = 15;
 const TARGETS = { cpuRatio: 3, bundleKb: 200, initMs: 100, rssMb: 128 } as const;
 
 /** Every error format, with a share of ordinary lines, each made unique the way real traffic is (ids, numbers). */
@@ -208,20 +208,6 @@ function acrossContainers(measured: readonly Measured[]): AcrossContainers {
   };
 }
 
-/** Wall time of `node` requiring the bundle, minus `node` doing nothing: what the bundle adds to a cold start. */
-function coldInitOverBareNode(node: BenchNode, bundle: BuiltBundle, env: Record<string, string>): { bareMs: number; withBundleMs: number } {
-  const run = (script: string) => {
-    const times: number[] = [];
-    for (let i = 0; i < INIT_RUNS; i++) {
-      const started = process.hrtime.bigint();
-      execFileSync(node.execPath, ['-e', script], { env: { PATH: process.env.PATH ?? '', ...env, NODE_OPTIONS: benchNodeOptions() } });
-      times.push(Number(process.hrtime.bigint() - started) / 1e6);
-    }
-    return times.sort((a, b) => a - b)[Math.floor(times.length / 2)];
-  };
-  return { bareMs: run(''), withBundleMs: run(`require(${JSON.stringify(bundle.file)})`) };
-}
-
 async function main() {
   const node = lambdaNode();
   const bundle = await buildForwarderBundle('sentry');
@@ -241,7 +227,7 @@ async function main() {
     AWS_ACCESS_KEY_ID: 'AKIDSTANDIN',
     AWS_SECRET_ACCESS_KEY: 'stand-in-secret',
   };
-  const init = coldInitOverBareNode(node, bundle, env);
+  const init = coldInitOverBareNode(node, bundle.file, { PATH: process.env.PATH ?? '', ...env, NODE_OPTIONS: benchNodeOptions() });
   const containers = async (containerEnv: Record<string, string>) => {
     const measured: Measured[] = [];
     for (let i = 0; i < CONTAINERS; i++) measured.push(await measure(node, bundle, containerEnv, event, sentry));
@@ -254,7 +240,7 @@ async function main() {
   await sentry.close();
   await sqs.close();
 
-  const initOverBare = init.withBundleMs - init.bareMs;
+  const initOverBare = init.overBareMs;
   const ok = (pass: boolean) => (pass ? 'ok' : 'OVER TARGET');
   console.log(`Sentry forwarder benchmark (handler on Node ${node.version}, NODE_OPTIONS="${benchNodeOptions()}"; ${CONTAINERS} fresh containers per configuration, ${ITERATIONS} iterations each; medians)`);
   if (node.warning) console.log(`WARNING: ${node.warning}`);
