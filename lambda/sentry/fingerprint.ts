@@ -82,10 +82,10 @@ export function fingerprintOf(error: DetectedError, service: string): string[] {
   if (primary) {
     const frame = topInAppFrame(primary);
     const type = primary.module ? `${primary.module}.${primary.type}` : primary.type;
-    if (frame) return [service, type, `${frame.module ?? frame.filename ?? frame.abs_path ?? '?'}:${frame.function ?? '?'}`].map(clip);
-    return [service, type, normaliseMessage(primary.value)].map(clip);
+    const where = frame ? `${frame.module ?? frame.filename ?? frame.abs_path ?? '?'}:${frame.function ?? '?'}` : normaliseMessage(primary.value);
+    return [clip(service), clip(type), clip(where)];
   }
-  return [service, normaliseMessage(error.message)].map(clip);
+  return [clip(service), clip(normaliseMessage(error.message))];
 }
 
 function clip(part: string): string {
