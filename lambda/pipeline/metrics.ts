@@ -36,30 +36,47 @@ export interface MetricsOptions {
 }
 
 export function createInvocationMetrics(options: MetricsOptions): InvocationMetrics {
-  const counts = new Map<string, number>(options.names.map((name) => [name, 0]));
-  return {
-    add: (name, count = 1) => {
-      counts.set(name, (counts.get(name) ?? 0) + count);
-    },
-    get: (name) => counts.get(name) ?? 0,
-    flush: () => {
-      const names = [...counts.keys()].slice(0, EMF_MAX_METRICS);
-      const document: Record<string, unknown> = {
-        _aws: {
-          Timestamp: (options.now ?? Date.now)(),
-          CloudWatchMetrics: [
-            {
-              Namespace: METRICS_NAMESPACE,
-              Dimensions: [['Destination', 'Environment']],
-              Metrics: names.map((name) => ({ Name: name, Unit: 'Count' })),
-            },
-          ],
-        },
-        Destination: options.destination,
-        Environment: options.environment,
-      };
-      for (const name of names) document[name] = counts.get(name);
-      (options.sink ?? stdoutSink)(JSON.stringify(document));
-    },
-  };
+  return new EmfInvocationMetrics(options);
+}
+
+/**
+ * A class rather than an object of closures: one is made per invocation, and its methods are called from the
+ * forwarder's optimised loop. Closures would be new functions every invocation, which optimised code that inlined the
+ * last invocation's `add` would meet as a wrong call target (a deoptimisation and a recompile of the whole loop).
+ */
+class EmfInvocationMetrics implements InvocationMetrics {
+  readonly #counts: Map<string, number>;
+
+  constructor(private readonly options: MetricsOptions) {
+    this.#counts = new Map(options.names.map((name) => [name, 0]));
+  }
+
+  add(name: string, count = 1): void {
+    this.#counts.set(name, (this.#counts.get(name) ?? 0) + count);
+  }
+
+  get(name: string): number {
+    return this.#counts.get(name) ?? 0;
+  }
+
+  flush(): void {
+    const { options } = this;
+    const names = [...this.#counts.keys()].slice(0, EMF_MAX_METRICS);
+    const document: Record<string, unknown> = {
+      _aws: {
+        Timestamp: (options.now ?? Date.now)(),
+        CloudWatchMetrics: [
+          {
+            Namespace: METRICS_NAMESPACE,
+            Dimensions: [['Destination', 'Environment']],
+            Metrics: names.map((name) => ({ Name: name, Unit: 'Count' })),
+          },
+        ],
+      },
+      Destination: options.destination,
+      Environment: options.environment,
+    };
+    for (const name of names) document[name] = this.#counts.get(name);
+    (options.sink ?? stdoutSink)(JSON.stringify(document));
+  }
 }

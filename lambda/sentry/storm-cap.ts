@@ -17,11 +17,17 @@ export interface StormCap {
   settle(events: readonly SentryEvent[]): SentryEvent[];
 }
 
-interface Tally {
-  admitted: number;
-  last?: SentryEvent;
-  suppressed: number;
-  lastSuppressedAt: number;
+/**
+ * Every field is there from the start, each with the kind of value it will hold (`lastSuppressedAt` a fractional
+ * number of seconds): a field added or widened later changes the object's hidden class, and the optimised `admit`
+ * that saw the first one is thrown away.
+ */
+class Tally {
+  admitted = 0;
+  suppressed = 0;
+  /** Seconds; -Infinity until one is suppressed. */
+  lastSuppressedAt = Number.NEGATIVE_INFINITY;
+  last: SentryEvent | undefined = undefined;
 }
 
 export function fingerprintKey(fingerprint: readonly string[]): string {
@@ -37,7 +43,7 @@ export function createStormCap(maxPerFingerprint: number): StormCap {
     admit: (key, timestampSeconds) => {
       let tally = tallies.get(key);
       if (!tally) {
-        tally = { admitted: 0, suppressed: 0, lastSuppressedAt: 0 };
+        tally = new Tally();
         tallies.set(key, tally);
       }
       if (tally.admitted < maxPerFingerprint) {
