@@ -14,6 +14,7 @@ import {
   type RetryQueue,
 } from './retry-queue';
 import { forgetParsedJson, logEvent } from './log-event';
+import { packedMap } from './packed-map';
 import type { Deadline, DeliveryReport, Destination, ForwarderContext, LogEventFields, SourceLogEvent } from './types';
 import { describeError, isRecord } from './unknown-values';
 
@@ -210,10 +211,7 @@ async function forwardEvents<P, D>(run: Run<P, D>, events: readonly SourceLogEve
   // Redaction before anything leaves; all of it before the first send, so a bug here fails the invocation with
   // nothing delivered (Lambda's retry then re-runs a batch of which nothing was sent).
   const { redactor } = run.options;
-  // A loop rather than `map`: V8's optimised `map` returns a holey array where the builtin returns a packed one, and
-  // the delivery code that met one kind is deoptimised by the other.
-  const payloads: P[] = [];
-  for (const draft of drafts) payloads.push(destination.redact(draft, redactor));
+  const payloads = packedMap(drafts, (draft) => destination.redact(draft, redactor));
   const report = await deliverSafely(run, payloads);
   metrics.add(METRIC.sent, report.delivered);
   for (const failure of report.failed) {

@@ -7,6 +7,7 @@ import { javaFrame } from './stack-traces/java';
 import { parsePythonFrameLine } from './stack-traces/python';
 import { splitV8Header } from './stack-traces/v8';
 import { nonBlankString, preferredFieldsReader, readEachWith } from '../pipeline/preferred-fields';
+import { packedMap } from '../pipeline/packed-map';
 
 /**
  * Errors in JSON log lines: pino, bunyan, winston, Powertools (TypeScript and Python), structlog, python-json-logger,
@@ -150,7 +151,7 @@ export function lambdaRuntimeError(value: JsonObject): Found | undefined {
   if (!type && !message) return undefined;
   const trace = value.stackTrace ?? value.stack ?? value.trace;
   if (Array.isArray(trace) && trace.some(isObject)) {
-    const frames = trace.filter(isObject).map((frame) =>
+    const frames = packedMap(trace.filter(isObject), (frame) =>
       goFrame(stringOf(frame.label) ?? stringOf(frame.function) ?? '?', stringOf(frame.path) ?? stringOf(frame.file) ?? '?', Number(frame.line) || 0),
     );
     return { platform: 'go', exceptions: [{ type: type ?? 'Error', value: message ?? '', frames: frames.reverse() }] };
@@ -211,14 +212,14 @@ function structlogTracebacks(values: JsonValue[]): Found | undefined {
   if (stacks.length === 0) return undefined;
   return {
     platform: 'python',
-    exceptions: stacks.map((stack) => {
+    exceptions: packedMap(stacks, (stack) => {
       const qualified = stringOf(stack.exc_type) ?? 'Exception';
       const dot = qualified.lastIndexOf('.');
       return {
         type: dot >= 0 ? qualified.slice(dot + 1) : qualified,
         value: stringOf(stack.exc_value) ?? '',
         ...(dot >= 0 ? { module: qualified.slice(0, dot) } : {}),
-        frames: (Array.isArray(stack.frames) ? stack.frames.filter(isObject) : []).map((frame) =>
+        frames: packedMap(Array.isArray(stack.frames) ? stack.frames.filter(isObject) : [], (frame) =>
           parsePythonFrameLine(stringOf(frame.filename) ?? '?', String(frame.lineno ?? 0), stringOf(frame.name), stringOf(frame.line)),
         ),
       };
@@ -228,9 +229,9 @@ function structlogTracebacks(values: JsonValue[]): Found | undefined {
 
 /** log4j2 JsonLayout `extendedStackTrace`: `[{class, method, file, line}]`, newest first. */
 function log4jFrames(frames: JsonObject[]): StackFrame[] {
-  return frames
-    .map((frame) => javaFrame(stringOf(frame.class) ?? stringOf(frame.className) ?? '?', stringOf(frame.method) ?? stringOf(frame.methodName) ?? '?', `${stringOf(frame.file) ?? stringOf(frame.fileName) ?? ''}:${frame.line ?? frame.lineNumber ?? ''}`))
-    .reverse();
+  return packedMap(frames, (frame) =>
+    javaFrame(stringOf(frame.class) ?? stringOf(frame.className) ?? '?', stringOf(frame.method) ?? stringOf(frame.methodName) ?? '?', `${stringOf(frame.file) ?? stringOf(frame.fileName) ?? ''}:${frame.line ?? frame.lineNumber ?? ''}`),
+  ).reverse();
 }
 
 function javaType(qualified: string): { type: string; module?: string } {

@@ -5,6 +5,7 @@ import { eventIdFor } from './event-id';
 import { fingerprintOf } from './fingerprint';
 import { FORWARDER_SDK, type SentryEvent, type SentryException } from './sentry-event';
 import { firstLine } from './stack-traces/lines';
+import { packedMap } from '../pipeline/packed-map';
 
 /** Sentry keeps at most this many frames per exception in what we send; the newest are kept. */
 export const MAX_FRAMES = 50;
@@ -78,7 +79,7 @@ export function toSentryEvent(error: DetectedError, source: SourceLogEvent, cont
   };
   if (error.logger) event.logger = error.logger.slice(0, MAX_TYPE_CHARS);
   if (error.release) event.release = error.release.slice(0, MAX_TAG_VALUE_CHARS);
-  if (error.exceptions.length > 0) event.exception = { values: error.exceptions.map((e) => toException(e, error.level === 'fatal')) };
+  if (error.exceptions.length > 0) event.exception = { values: packedMap(error.exceptions, (e) => toException(e, error.level === 'fatal')) };
   if (error.userId) event.user = { id: error.userId.slice(0, MAX_TAG_VALUE_CHARS) };
   return event;
 }

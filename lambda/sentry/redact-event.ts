@@ -1,6 +1,7 @@
 import type { Redactor } from '../pipeline/redact';
 import type { JsonValue, Mutable } from '../pipeline/types';
 import type { SentryEvent, SentryException, SentryFrame } from './sentry-event';
+import { packedMap } from '../pipeline/packed-map';
 
 /**
  * Redaction of a Sentry event the mapper built: the same result as the shared redactor's walk over the whole event
@@ -52,13 +53,13 @@ function redactKnownFields(event: SentryEvent, redactor: Redactor): SentryEvent 
         out.logentry = { formatted: text(event.logentry.formatted) };
         break;
       case 'fingerprint':
-        out.fingerprint = event.fingerprint.map(text);
+        out.fingerprint = packedMap(event.fingerprint, text);
         break;
       case 'user':
         out.user = { id: text(event.user!.id) };
         break;
       case 'exception':
-        out.exception = { values: event.exception!.values.map((exception) => redactException(exception, redactor)) };
+        out.exception = { values: packedMap(event.exception!.values, (exception) => redactException(exception, redactor)) };
         break;
       default:
         // timestamp, tags and extra through the walk; what the mapper wrote from constants or a hash as it is.

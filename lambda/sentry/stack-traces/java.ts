@@ -3,6 +3,7 @@ import type { ExceptionInfo, StackFrame } from '../detected-error';
 import { execGuarded, firstCodeOf, guarded, startingWith, testGuarded } from '../guarded-pattern';
 import { isInApp } from './in-app';
 import { firstNonSpace, isSpace, splitLines } from './lines';
+import { packedMap } from '../../pipeline/packed-map';
 
 /**
  * Java stack traces (`Throwable.printStackTrace`): `pkg.Type: message`, tab-indented `at pkg.Class.method(File.java:N)`
@@ -84,7 +85,7 @@ export function parseJavaStack(text: string): ExceptionInfo[] | undefined {
     }
   }
   if (!blocks.some((block) => block.frames.length > 0)) return undefined;
-  return blocks.map((block) => toException(block.header, block.frames)).reverse();
+  return packedMap(blocks, (block) => toException(block.header, block.frames)).reverse();
 }
 
 /**
