@@ -82,6 +82,7 @@ export function fingerprintOf(error: DetectedError, service: string): string[] {
   if (primary) {
     const frame = topInAppFrame(primary);
     const type = primary.module ? `${primary.module}.${primary.type}` : primary.type;
+    // Array literals, not a mapped literal: an optimised map would hand the readers a holey array (pipeline/packed-map.ts).
     const where = frame ? `${frame.module ?? frame.filename ?? frame.abs_path ?? '?'}:${frame.function ?? '?'}` : normaliseMessage(primary.value);
     return [clip(service), clip(type), clip(where)];
   }
