@@ -177,17 +177,19 @@ async function forwardEvents<P, D>(run: Run<P, D>, events: readonly SourceLogEve
   const { destination, metrics } = run;
   const parking: Parking<P> = { retry: [], dead: [] };
   const prepared: D[] = [];
+  // Counted in locals and added to the metrics once per batch, not per line.
+  let matched = 0;
   let suppressedInPrepare = 0;
   destination.begin?.();
+  metrics.add(METRIC.received, events.length);
   for (const event of events) {
-    metrics.add(METRIC.received);
     try {
       const result = destination.prepare(event, run.options.context);
       if (result.kind === 'payloads' && result.payloads.length > 0) {
-        metrics.add(run.matchedMetric);
+        matched++;
         for (const draft of result.payloads) prepared.push(draft);
       } else if (result.kind === 'suppressed') {
-        metrics.add(run.matchedMetric);
+        matched++;
         suppressedInPrepare++;
       }
     } catch (error) {
@@ -198,6 +200,7 @@ async function forwardEvents<P, D>(run: Run<P, D>, events: readonly SourceLogEve
     // What the destination keeps of the line is in its drafts now; the parsed line itself need not outlive the loop.
     forgetParsedJson(event);
   }
+  metrics.add(run.matchedMetric, matched);
   metrics.add(METRIC.suppressed, suppressedInPrepare);
   let drafts = prepared;
   if (destination.finalize) {
