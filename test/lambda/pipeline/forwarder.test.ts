@@ -319,7 +319,9 @@ describe('createForwarderHandler', () => {
   test('parks an event whose preparation throws, and prepares it again from the queue', async () => {
     const first = setUp();
     first.throwOn('ERROR crashy');
-    await first.handler(subscriptionEvent({ events: [{ message: 'ERROR crashy', id: 'e-9' }, { message: 'ERROR fine' }] }), lambdaContext());
+    const summary = await first.handler(subscriptionEvent({ events: [{ message: 'ERROR crashy', id: 'e-9' }, { message: 'ERROR fine' }] }), lambdaContext());
+    // The line whose preparation threw was received and parked, not matched.
+    expect(summary).toMatchObject({ received: 2, matched: 1, sent: 1, parked: 1 });
     expect(first.received.map((p) => p.text)).toEqual(['ERROR fine']);
     expect(parkedMessages()).toEqual([expect.objectContaining({ reason: 'prepare failed: parser bug', item: { kind: 'event', event: expect.objectContaining({ id: 'e-9' }) } })]);
 
