@@ -99,7 +99,7 @@ export function readEnvelope(source: JsonRecord): Envelope {
     provider: found.provider,
     environment: found.environment,
     release: found.release,
-    level: (found.level)?.toUpperCase(),
+    level: found.level?.toUpperCase(),
     statusCode: found.status,
     tags: readTags(source['tags']),
     metadata: record(source['metadata']) ?? {},
