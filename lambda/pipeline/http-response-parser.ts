@@ -20,10 +20,12 @@ const HEAD_END = '\r\n\r\n';
 const NON_ASCII = /[^\x00-\x7f]/;
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: .*)?$/;
 /**
- * A header line from where it starts: its name (an RFC 9110 token), a colon, and its value up to the line's CRLF
- * without the spaces and tabs around it (a bare CR or LF inside the line is part of the value).
+ * A header line from where it starts: its name (an RFC 9110 token), a colon, the spaces and tabs before the value,
+ * and the value up to the line's CRLF (a bare CR or LF inside the line is part of the value). The value is read
+ * greedily and its trailing spaces and tabs trimmed in code: a lazy value followed by `[ \t]*\r\n` would rescan a
+ * run of spaces at every step, quadratic in a hostile answer's line.
  */
-const HEADER_LINE = /([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*([^]*?)[ \t]*\r\n/y;
+const HEADER_LINE = /([!#$%&'*+.^_`|~0-9A-Za-z-]+):[ \t]*([^\r]*(?:\r(?!\n)[^\r]*)*)\r\n/y;
 const CHUNK_SIZE = /^([0-9A-Fa-f]{1,15})[ \t]*(?:;.*)?$/;
 const DIGITS = /^\d{1,15}$/;
 
@@ -136,7 +138,7 @@ export class ResponseParser {
       const field = HEADER_LINE.exec(text);
       if (!field) throw new HttpProtocolError(`malformed header line: ${JSON.stringify(text.slice(start, text.indexOf(CRLF, start)).slice(0, 80))}`);
       const key = field[1].toLowerCase();
-      const value = field[2];
+      const value = withoutTrailingSpaces(field[2]);
       headers[key] = key in headers ? `${headers[key]}, ${value}` : value;
     }
     // Interim answers (100 Continue, 103 Early Hints) precede the real one.
@@ -253,4 +255,11 @@ function contentLengthOf(header: string): number {
   const [value] = values;
   if (values.size !== 1 || !DIGITS.test(value)) throw new HttpProtocolError(`invalid Content-Length: ${JSON.stringify(header.slice(0, 40))}`);
   return Number(value);
+}
+
+/** A header value without the spaces and tabs (RFC 9110 OWS) that end its line. */
+function withoutTrailingSpaces(value: string): string {
+  let end = value.length;
+  while (end > 0 && (value.charCodeAt(end - 1) === 0x20 || value.charCodeAt(end - 1) === 0x09)) end--;
+  return end === value.length ? value : value.slice(0, end);
 }
