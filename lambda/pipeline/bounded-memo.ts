@@ -14,13 +14,12 @@ export function boundedMemo<T>(compute: (input: string) => T, maxEntries = 1000)
   return (input) => {
     const hit = cache.get(input);
     if (hit !== undefined) return (hit === UNDEFINED ? undefined : hit) as T;
-    const value = compute(input);
-    if (cache.size < maxEntries) {
-      const key = ownCopy(input);
-      // An answer that is the input itself (redaction that found nothing) would be the same view of the line: keep
-      // the copy instead.
-      cache.set(key, value === undefined ? UNDEFINED : (value as unknown) === input ? (key as T) : value);
-    }
+    if (cache.size >= maxEntries) return compute(input);
+    // Computed on the copy that is kept: an answer cut from the input (a frame's path, the input itself when
+    // redaction found nothing) is then a view of the copy, not of the whole log line the input was cut from.
+    const key = ownCopy(input);
+    const value = compute(key);
+    cache.set(key, value === undefined ? UNDEFINED : value);
     return value;
   };
 }

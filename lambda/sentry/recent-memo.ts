@@ -22,13 +22,16 @@ export function recentMemo<T extends object | null>(compute: (input: string) => 
     if (input.length > limits.maxInputChars) return compute(input);
     const remembered = cache.get(input);
     if (remembered !== undefined) return remembered;
-    const value = compute(input);
+    // Computed on the copy that is kept: the answer's strings (a stack's paths and messages) are then views of the
+    // copy, not of the whole log line the input was cut from.
+    const key = ownCopy(input);
+    const value = compute(key);
     while (cache.size > 0 && (cache.size >= limits.maxEntries || totalChars + input.length > limits.maxTotalChars)) {
       const oldest = cache.keys().next().value as string;
       cache.delete(oldest);
       totalChars -= oldest.length;
     }
-    cache.set(ownCopy(input), value);
+    cache.set(key, value);
     totalChars += input.length;
     return value;
   };

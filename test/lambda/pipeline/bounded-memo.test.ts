@@ -37,4 +37,16 @@ describe('boundedMemo', () => {
     });
     expect(retained).toBeLessThan(5_000_000);
   });
+
+  test('an answer cut from the input does not keep alive the line either (a frame parsed from a stack line)', () => {
+    const memo = boundedMemo((input: string) => ({ file: input.slice(input.indexOf('(') + 1, -1) }), 100);
+    const retained = retainedHeapBytes(() => {
+      for (let i = 0; i < 20; i++) {
+        const line = `${i} ${'x'.repeat(1_000_000)}\n    at handler (/var/task/node_modules/orders/index.js:${i}:7)`;
+        expect(memo(line.slice(line.indexOf('\n') + 1))).toEqual({ file: `/var/task/node_modules/orders/index.js:${i}:7` });
+      }
+    });
+    // The paths are views of what they were cut from: of the lines, unless they were cut from the kept copies.
+    expect(retained).toBeLessThan(5_000_000);
+  });
 });

@@ -54,6 +54,17 @@ describe('recentMemo', () => {
     expect(retained).toBeLessThan(5_000_000);
   });
 
+  test("an answer's strings cut from the input do not keep alive the line either (a parsed stack's paths)", () => {
+    const memo = recentMemo((input: string) => ({ file: input.slice(input.indexOf('(') + 1, -1) }), { maxEntries: 100, maxInputChars: 1000, maxTotalChars: 100_000 });
+    const retained = retainedHeapBytes(() => {
+      for (let i = 0; i < 20; i++) {
+        const line = `${i} ${'x'.repeat(1_000_000)}\nError: boom\n    at handler (/var/task/node_modules/orders/index.js:${i}:7)`;
+        expect(memo(line.slice(line.indexOf('\n') + 1))).toEqual({ file: `/var/task/node_modules/orders/index.js:${i}:7` });
+      }
+    });
+    expect(retained).toBeLessThan(5_000_000);
+  });
+
   test('property: for any sequence of inputs, each answer equals a fresh computation (2,000 runs)', () => {
     fc.assert(
       fc.property(fc.array(fc.string({ maxLength: 6 }), { maxLength: 60 }), fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 20 }), (inputs, maxEntries, maxTotalChars) => {
