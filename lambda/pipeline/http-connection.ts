@@ -11,7 +11,7 @@ import { describeError } from './unknown-values';
  */
 
 /** We read only status and headers that matter; a longer answer body is cut. */
-export const MAX_RESPONSE_BODY_BYTES = 64 * 1024;
+const MAX_RESPONSE_BODY_BYTES = 64 * 1024;
 
 export interface HttpAnswer {
   readonly status: number;
@@ -71,6 +71,8 @@ export class HttpConnection {
    */
   exchange(bytes: string | Buffer, timeoutMs: number): Promise<HttpAnswer> {
     return new Promise<HttpAnswer>((resolve, reject) => {
+      // One request at a time: the pool hands a connection to one caller, and a second answer would be unmatched.
+      if (this.inFlight) throw new Error('HTTP connection is busy: exchange called while a request is in flight');
       this.parser.reset();
       this.inFlight = { resolve, reject, timer: setTimeout(this.onTimeout, timeoutMs), timeoutMs };
       this.socket.write(bytes);
@@ -129,7 +131,7 @@ function protocolError(error: unknown): NetworkError {
   return error instanceof HttpProtocolError ? new NetworkError(`malformed HTTP answer: ${error.message}`, 'EPROTO') : toNetworkError(error);
 }
 
-export function toNetworkError(error: unknown): NetworkError {
+function toNetworkError(error: unknown): NetworkError {
   if (error instanceof NetworkError) return error;
   const code = (error as { code?: string }).code ?? 'ENETWORK';
   return new NetworkError(describeError(error), code);
