@@ -18,7 +18,8 @@
  *
  * The handler runs on the Lambda runtime's Node major (test/support/lambda-node.ts) with the functions' own
  * NODE_OPTIONS, and peak RSS is the child's own (test/bench/peak-rss.js). Each configuration runs in several fresh
- * containers (child processes); every figure is the median over them, with the range of the ratios beside it.
+ * containers (child processes); each time and ratio is the median over them, with the range of the ratios beside it,
+ * peak RSS is the highest container's, and the counts (sent, suppressed) are the last container's.
  */
 import { fork, type Serializable } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -29,6 +30,7 @@ import { ERROR_FIXTURES, NON_ERRORS } from '../fixtures/logs/error-lines';
 import { buildForwarderBundle, benchNodeOptions, type BuiltBundle } from '../support/bundle';
 import { coldInitOverBareNode } from '../support/cold-init';
 import { lambdaNode, type BenchNode } from '../support/lambda-node';
+import { median } from '../support/median';
 import { startSentryReceiver, type ReceivedEnvelope, type SentryReceiver } from '../support/sentry-receiver';
 import { startSqsStandIn } from '../support/sqs-stand-in';
 
@@ -185,8 +187,7 @@ interface AcrossContainers extends Measured {
  * container's CPU over its own floor, then the median), peak RSS the highest, the summary the last container's.
  */
 function acrossContainers(measured: readonly Measured[]): AcrossContainers {
-  const middle = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-  const of = (pick: (m: Measured) => number) => middle(measured.map(pick));
+  const of = (pick: (m: Measured) => number) => median(measured.map(pick));
   const range = (values: number[]) => `${Math.min(...values).toFixed(1)}-${Math.max(...values).toFixed(1)}x`;
   const ratios = measured.map((m) => m.cpuMs / m.floorMs);
   const steadyRatios = measured.map((m) => m.steadyCpuMs / m.floorMs);
@@ -200,8 +201,8 @@ function acrossContainers(measured: readonly Measured[]): AcrossContainers {
     maxRssMb: Math.max(...measured.map((m) => m.maxRssMb)),
     firstRssMb: Math.max(...measured.map((m) => m.firstRssMb)),
     replay: { ...measured[measured.length - 1].replay, cpuMs: of((m) => m.replay.cpuMs) },
-    ratio: middle(ratios),
-    steadyRatio: middle(steadyRatios),
+    ratio: median(ratios),
+    steadyRatio: median(steadyRatios),
     lowerBoundRatio: of((m) => (m.floorMs + m.replay.cpuMs) / m.floorMs),
     ratioRange: range(ratios),
     steadyRatioRange: range(steadyRatios),

@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import type { BenchNode } from './lambda-node';
+import { median } from './median';
 
 /** What a bundle adds to a cold start, and the two starts it is the difference of (medians, in ms). */
 export interface ColdInit {
@@ -8,8 +9,6 @@ export interface ColdInit {
   readonly bareMs: number;
   readonly withBundleMs: number;
 }
-
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** Wall time of one `node` start running `args`. */
 function startMs(node: BenchNode, args: string[], env: NodeJS.ProcessEnv): number {

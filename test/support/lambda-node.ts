@@ -9,9 +9,10 @@ import { BUNDLE_TARGET } from '../../lambda/bundling';
  * first invocations are mostly JIT warm-up, so a figure measured on another major is not the deployed function's
  * (measured here: Node 20 spends about a quarter more CPU on a fresh container's invocations 2-16 than Node 24).
  *
- * When the current `node` is of that major it is used as is. Otherwise the official Node.js binary for this platform
- * is fetched once from the npm registry (the `node-<platform>-<arch>` packages that the `node` package installs from)
- * into `.bench/node/`. If that fails, the benchmark runs on the current `node` and says so in its report.
+ * When the current `node` is of that major it is used as is. Otherwise the Node.js release binary for this platform,
+ * as repackaged on the npm registry (the `node-<platform>-<arch>` packages that the `node` package installs from;
+ * npm checks the package's own integrity hash, not nodejs.org's SHASUMS256), is fetched once into `.bench/node/`.
+ * If that fails, the benchmark runs on the current `node` and says so in its report.
  */
 
 /** The Lambda runtime's major, from the esbuild target the bundles are built for ('node24'). */
