@@ -124,22 +124,7 @@ export async function startSqsStandIn(): Promise<SqsStandIn> {
       const Records: SQSRecord[] = taken.map((message) => {
         message.receiveCount++;
         inFlight.set(message.messageId, message);
-        return {
-          messageId: message.messageId,
-          receiptHandle: `rh-${message.messageId}-${message.receiveCount}`,
-          body: message.body,
-          attributes: {
-            ApproximateReceiveCount: String(message.receiveCount),
-            SentTimestamp: String(Date.now()),
-            SenderId: 'AROAEXAMPLE:forwarder',
-            ApproximateFirstReceiveTimestamp: String(Date.now()),
-          },
-          messageAttributes: {},
-          md5OfBody: createHash('md5').update(message.body, 'utf8').digest('hex'),
-          eventSource: 'aws:sqs',
-          eventSourceARN: `arn:aws:sqs:eu-west-1:123456789012:${QUEUE_NAME}`,
-          awsRegion: 'eu-west-1',
-        };
+        return sqsRecord({ messageId: message.messageId, body: message.body, receiveCount: message.receiveCount, senderId: 'AROAEXAMPLE:forwarder', queueName: QUEUE_NAME });
       });
       return { Records };
     },
@@ -200,5 +185,21 @@ export function useSqsStandIn(standIn: SqsStandIn): () => void {
   return () => {
     for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
     Object.assign(process.env, saved);
+  };
+}
+
+/** One message as Lambda's SQS event source hands it to a function. */
+export function sqsRecord(message: { messageId: string; body: string; receiveCount: number; senderId: string; queueName: string }): SQSRecord {
+  const now = String(Date.now());
+  return {
+    messageId: message.messageId,
+    receiptHandle: `rh-${message.messageId}-${message.receiveCount}`,
+    body: message.body,
+    attributes: { ApproximateReceiveCount: String(message.receiveCount), SentTimestamp: now, SenderId: message.senderId, ApproximateFirstReceiveTimestamp: now },
+    messageAttributes: {},
+    md5OfBody: createHash('md5').update(message.body, 'utf8').digest('hex'),
+    eventSource: 'aws:sqs',
+    eventSourceARN: `arn:aws:sqs:eu-west-1:123456789012:${message.queueName}`,
+    awsRegion: 'eu-west-1',
   };
 }
