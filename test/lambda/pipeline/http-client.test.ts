@@ -113,6 +113,11 @@ describe('HttpClient', () => {
         await expect(client.post({ url, headers: injected, body: 'three', timeoutMs: 2000 })).rejects.toMatchObject({ name: 'NetworkError', code: 'EINVAL' });
       }
       expect(heads).toHaveLength(2);
+      // Not a byte went out: the same connection carries the next request, and the server reads it as the third.
+      expect((await client.post({ url, headers, body: 'four', timeoutMs: 2000 })).status).toBe(200);
+      expect(heads).toHaveLength(3);
+      expect(heads[2].split('\r\n').slice(0, 4)).toEqual(heads[0].split('\r\n').slice(0, 4));
+      expect(server.connections()).toBe(1);
     });
   });
 
@@ -252,16 +257,15 @@ describe('HttpClient', () => {
 
   test('a connection keeps one set of listeners however many requests it carries', async () => {
     const server = await rawServer((_n, socket) => socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}'));
-    const client = new HttpClient();
-    const pool = client.poolFor(new URL(server.url));
-    /** Listener counts of every idle connection's socket. */
-    const listenersOnIdle = () => {
-      const connections = Array.from({ length: pool.size }, () => pool.take()!);
-      const counts = connections.map((connection) => ['data', 'end', 'close', 'error'].map((name) => connection.socket.listenerCount(name)));
-      for (const connection of connections) pool.release(connection, true);
-      return counts;
-    };
-    try {
+    await withClient(server, async (client) => {
+      const pool = client.poolFor(new URL(server.url));
+      /** Listener counts of every idle connection's socket. */
+      const listenersOnIdle = () => {
+        const connections = Array.from({ length: pool.size }, () => pool.take()!);
+        const counts = connections.map((connection) => ['data', 'end', 'close', 'error'].map((name) => connection.socket.listenerCount(name)));
+        for (const connection of connections) pool.release(connection, true);
+        return counts;
+      };
       await post(client, server.url);
       const [afterOne] = listenersOnIdle();
       expect(afterOne[0]).toBe(1);
@@ -269,10 +273,7 @@ describe('HttpClient', () => {
       for (let i = 0; i < 10; i++) await Promise.all(Array.from({ length: 8 }, () => post(client, server.url)));
       expect(server.connections()).toBe(8);
       expect(listenersOnIdle()).toEqual(Array.from({ length: 8 }, () => afterOne));
-    } finally {
-      client.closeIdle();
-      await server.close();
-    }
+    });
   });
 
   test('refuses a header value that would split the request', async () => {
