@@ -78,8 +78,7 @@ describe('HttpClient', () => {
       });
     });
     const port = await listen(server);
-    const client = new HttpClient();
-    try {
+    await withClient({ close: () => close(server) }, async (client) => {
       const first = await post(client, `http://127.0.0.1:${port}/api/1/envelope/?sentry_key=k`, 'one');
       await post(client, `http://127.0.0.1:${port}/api/1/envelope/?sentry_key=k`, 'two');
       expect(first).toMatchObject({ status: 200, body: '{"id":"abc"}', headers: { 'content-type': 'application/json' } });
@@ -89,10 +88,7 @@ describe('HttpClient', () => {
       ]);
       expect(seen[0].socket).toBe(seen[1].socket);
       expect(client.poolFor(new URL(`http://127.0.0.1:${port}`)).size).toBe(1);
-    } finally {
-      client.closeIdle();
-      await close(server);
-    }
+    });
   });
 
   test('sends the same headers object on every post, and refuses a header with a line break before writing anything', async () => {
@@ -134,14 +130,11 @@ describe('HttpClient', () => {
       });
     });
     const port = await listen(server);
-    const client = new HttpClient();
-    try {
+    await withClient({ close: () => close(server) }, async (client) => {
       expect(await post(client, `http://127.0.0.1:${port}/`)).toMatchObject({ status: 503, body: '{"error":"busy"}' });
       expect(await post(client, `http://127.0.0.1:${port}/`)).toMatchObject({ status: 503 });
       expect(sockets.size).toBe(2);
-    } finally {
-      await close(server);
-    }
+    });
   });
 
   test('does not reuse a connection the server closed while it was idle', async () => {
@@ -179,15 +172,11 @@ describe('HttpClient', () => {
     server.on('connection', () => connections++);
     server.keepAliveTimeout = 1000; // announced as Keep-Alive: timeout=1, which leaves no safe margin
     const port = await listen(server);
-    const client = new HttpClient();
-    try {
+    await withClient({ close: () => close(server) }, async (client) => {
       await post(client, `http://127.0.0.1:${port}/`);
       await post(client, `http://127.0.0.1:${port}/`);
       expect(connections).toBe(2);
-    } finally {
-      client.closeIdle();
-      await close(server);
-    }
+    });
     expect(keepAliveTimeoutMs('timeout=5, max=1000')).toBe(5000);
     expect(keepAliveTimeoutMs('max=1000')).toBeUndefined();
     expect(keepAliveTimeoutMs(undefined)).toBeUndefined();
@@ -218,12 +207,9 @@ describe('HttpClient', () => {
 
   test('an answer slower than the timeout is ETIMEDOUT', async () => {
     const server = await rawServer(() => undefined);
-    const client = new HttpClient();
-    try {
+    await withClient(server, async (client) => {
       await expect(client.post({ url: new URL(server.url), headers: {}, body: 'x', timeoutMs: 50 })).rejects.toMatchObject({ name: 'NetworkError', code: 'ETIMEDOUT' });
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test('a timed-out request takes its connection with it, so a late answer is never read as the next one', async () => {
