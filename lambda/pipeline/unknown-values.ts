@@ -1,7 +1,11 @@
+import type { JsonObject, JsonValue } from './types';
+
 /** Reading values whose shape nobody promised: an event, an SQS body, a thrown value. */
 
-/** A plain object (not null, not an array). */
-export function isRecord(value: unknown): value is Record<string, unknown> {
+/** A plain object (not null, not an array); a parsed JSON value narrows to a JSON object. */
+export function isRecord(value: JsonValue | undefined): value is JsonObject;
+export function isRecord(value: unknown): value is Record<string, unknown>;
+export function isRecord(value: unknown): boolean {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 

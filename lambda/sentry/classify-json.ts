@@ -8,6 +8,7 @@ import { parsePythonFrameLine } from './stack-traces/python';
 import { splitV8Header } from './stack-traces/v8';
 import { nonBlankString, preferredFieldsReader, readEachWith } from '../pipeline/preferred-fields';
 import { packedMap } from '../pipeline/packed-map';
+import { isRecord } from '../pipeline/unknown-values';
 
 /**
  * Errors in JSON log lines: pino, bunyan, winston, Powertools (TypeScript and Python), structlog, python-json-logger,
@@ -96,7 +97,7 @@ function formatOf(json: JsonObject): LogFormat {
   }
   if (has('loggerName') || has('thrown') || has('endOfBatch')) return LOG_FORMATS.log4j2Json;
   if (has('log.level') || has('ecs.version') || has('error.stack_trace')) return LOG_FORMATS.ecsJson;
-  if (has('requestId') && has('timestamp') && (has('errorType') || isObject(json.message) || has('message'))) return LOG_FORMATS.lambdaJson;
+  if (has('requestId') && has('timestamp') && (has('errorType') || isRecord(json.message) || has('message'))) return LOG_FORMATS.lambdaJson;
   if (has('levelname')) return LOG_FORMATS.pythonJson;
   if (typeof json.event === 'string' && !has('message') && !has('msg')) return LOG_FORMATS.structlog;
   if (typeof json.level === 'string' && has('message') && (has('stack') || has('timestamp'))) return LOG_FORMATS.winston;
@@ -128,7 +129,7 @@ export interface Found {
 }
 
 function exceptionsOf(json: JsonObject): Found | undefined {
-  const lambda = lambdaRuntimeError(json) ?? (isObject(json.message) ? lambdaRuntimeError(json.message) : undefined);
+  const lambda = lambdaRuntimeError(json) ?? (isRecord(json.message) ? lambdaRuntimeError(json.message) : undefined);
   if (lambda) return lambda;
   for (const key of ERROR_KEYS) {
     const value = json[key];
@@ -150,8 +151,8 @@ export function lambdaRuntimeError(value: JsonObject): Found | undefined {
   const message = stringOf(value.errorMessage);
   if (!type && !message) return undefined;
   const trace = value.stackTrace ?? value.stack ?? value.trace;
-  if (Array.isArray(trace) && trace.some(isObject)) {
-    const frames = packedMap(trace.filter(isObject), (frame) =>
+  if (Array.isArray(trace) && trace.some((value) => isRecord(value))) {
+    const frames = packedMap(trace.filter((value) => isRecord(value)), (frame) =>
       goFrame(stringOf(frame.label) ?? stringOf(frame.function) ?? '?', stringOf(frame.path) ?? stringOf(frame.file) ?? '?', Number(frame.line) || 0),
     );
     return { platform: 'go', exceptions: [{ type: type ?? 'Error', value: message ?? '', frames: frames.reverse() }] };
@@ -166,8 +167,8 @@ export function lambdaRuntimeError(value: JsonObject): Found | undefined {
 
 function errorValue(value: JsonValue, nameHint?: string): Found | undefined {
   if (typeof value === 'string') return fromStackText(value, nameHint, value.split('\n', 1)[0]);
-  if (Array.isArray(value)) return structlogTracebacks(value) ?? (value.length > 0 && isObject(value[0]) ? errorObject(value[0], 0) : undefined);
-  if (isObject(value)) return errorObject(value, 0);
+  if (Array.isArray(value)) return structlogTracebacks(value) ?? (value.length > 0 && isRecord(value[0]) ? errorObject(value[0], 0) : undefined);
+  if (isRecord(value)) return errorObject(value, 0);
   return undefined;
 }
 
@@ -176,9 +177,9 @@ function errorObject(error: JsonObject, depth: number): Found | undefined {
   const message = stringOf(error.message) ?? stringOf(error.msg) ?? stringOf(error.exc_value) ?? stringOf(error.localizedMessage) ?? stringOf(error.errorMessage) ?? '';
   const stack = error.stack ?? error.stack_trace ?? error.stackTrace ?? error.stacktrace ?? error.traceback ?? error.extendedStackTrace;
   let found: Found | undefined;
-  if (Array.isArray(stack) && stack.some(isObject)) {
+  if (Array.isArray(stack) && stack.some((value) => isRecord(value))) {
     const { type: javaClass, module } = javaType(type ?? 'Throwable');
-    const frames = log4jFrames(stack.filter(isObject));
+    const frames = log4jFrames(stack.filter((value) => isRecord(value)));
     found = { platform: 'java', exceptions: [module !== undefined ? { type: javaClass, module, value: message, frames } : { type: javaClass, value: message, frames }] };
   } else {
     const text = Array.isArray(stack) ? stack.filter((line): line is string => typeof line === 'string').join('\n') : stringOf(stack);
@@ -186,7 +187,7 @@ function errorObject(error: JsonObject, depth: number): Found | undefined {
   }
   if (!found && !type && !message) return undefined;
   const own = found ?? { platform: 'other' as Platform, exceptions: [{ type: type ?? 'Error', value: message, frames: [] }] };
-  const cause = isObject(error.cause) && depth < MAX_CAUSES ? errorObject(error.cause, depth + 1) : undefined;
+  const cause = isRecord(error.cause) && depth < MAX_CAUSES ? errorObject(error.cause, depth + 1) : undefined;
   return cause ? { platform: own.platform, exceptions: [...cause.exceptions, ...own.exceptions] } : own;
 }
 
@@ -208,7 +209,7 @@ function fromStackText(text: string | undefined, type: string | undefined, messa
 
 /** structlog's `dict_tracebacks`: `[{exc_type, exc_value, frames: [{filename, lineno, name, line}]}]`, root cause first. */
 function structlogTracebacks(values: JsonValue[]): Found | undefined {
-  const stacks = values.filter(isObject).filter((value) => typeof value.exc_type === 'string');
+  const stacks = values.filter((value) => isRecord(value)).filter((value) => typeof value.exc_type === 'string');
   if (stacks.length === 0) return undefined;
   return {
     platform: 'python',
@@ -219,7 +220,7 @@ function structlogTracebacks(values: JsonValue[]): Found | undefined {
         type: dot >= 0 ? qualified.slice(dot + 1) : qualified,
         value: stringOf(stack.exc_value) ?? '',
         ...(dot >= 0 ? { module: qualified.slice(0, dot) } : {}),
-        frames: packedMap(Array.isArray(stack.frames) ? stack.frames.filter(isObject) : [], (frame) =>
+        frames: packedMap(Array.isArray(stack.frames) ? stack.frames.filter((value) => isRecord(value)) : [], (frame) =>
           parsePythonFrameLine(stringOf(frame.filename) ?? '?', String(frame.lineno ?? 0), stringOf(frame.name), stringOf(frame.line)),
         ),
       };
@@ -242,12 +243,12 @@ function javaType(qualified: string): { type: string; module?: string } {
 /** Lambda platform events (JSON log format): a failed or timed-out init or invoke. */
 function platformEvent(json: JsonObject): DetectedError | undefined {
   if (json.type !== 'platform.report' && json.type !== 'platform.initReport') return undefined;
-  const record = isObject(json.record) ? json.record : {};
+  const record = isRecord(json.record) ? json.record : {};
   const status = stringOf(record.status);
   if (!status || !FAILED_STATUSES.has(status)) return undefined;
   const errorType = stringOf(record.errorType) ?? (status === 'timeout' ? 'Sandbox.Timedout' : 'Runtime.Error');
   const phase = json.type === 'platform.initReport' ? 'init' : 'invocation';
-  const metrics = isObject(record.metrics) ? record.metrics : {};
+  const metrics = isRecord(record.metrics) ? record.metrics : {};
   const duration = typeof metrics.durationMs === 'number' ? ` after ${metrics.durationMs} ms` : '';
   return {
     level: 'error',
@@ -264,7 +265,7 @@ function messageOf(json: JsonObject): string {
   for (const key of MESSAGE_KEYS) {
     const value = json[key];
     if (typeof value === 'string' && value.trim() !== '') return value;
-    if (isObject(value) && key === 'message') {
+    if (isRecord(value) && key === 'message') {
       const inner = stringOf(value.errorMessage) ?? stringOf(value.message) ?? stringOf(value.msg);
       return inner ?? JSON.stringify(value);
     }
@@ -281,7 +282,7 @@ export function timestampOf(json: JsonObject): number | undefined {
       const parsed = Date.parse(value.includes(' ') && !value.includes('T') ? value.replace(' ', 'T').replace(',', '.') : value);
       if (!Number.isNaN(parsed)) return parsed;
     }
-    if (isObject(value) && typeof value.epochSecond === 'number') {
+    if (isRecord(value) && typeof value.epochSecond === 'number') {
       return value.epochSecond * 1000 + Math.floor((Number(value.nanoOfSecond) || 0) / 1e6);
     }
   }
@@ -290,7 +291,7 @@ export function timestampOf(json: JsonObject): number | undefined {
 
 /** The user id: a string field, else `user.id` or a numeric `user_id`; a redacted one identifies no one. */
 function userIdOf(json: JsonObject, userIdField: string | undefined): string | undefined {
-  const id = userIdField ?? (isObject(json.user) ? stringOf(json.user.id) ?? numberString(json.user.id) : undefined) ?? numberString(json.user_id);
+  const id = userIdField ?? (isRecord(json.user) ? stringOf(json.user.id) ?? numberString(json.user.id) : undefined) ?? numberString(json.user_id);
   return id && !id.startsWith('[REDACTED') ? id : undefined;
 }
 
@@ -300,10 +301,6 @@ function stringOf(value: JsonValue | undefined): string | undefined {
 
 function numberString(value: JsonValue | undefined): string | undefined {
   return typeof value === 'number' ? String(value) : undefined;
-}
-
-function isObject(value: JsonValue | undefined): value is JsonObject {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
