@@ -48,20 +48,23 @@ type ChunkState = 'size' | 'data' | 'data-end' | 'trailer';
 const NO_BODY: Framing = { kind: 'none' };
 
 export class ResponseParser {
+  // The state of one answer; `reset()` sets every field, for the first answer as for each next one.
   /** Bytes not yet consumed, as Latin-1. */
-  private pending = '';
-  private head: { status: number; headers: Record<string, string>; keepAlive: boolean } | undefined;
-  private framing: Framing = NO_BODY;
-  private chunkState: ChunkState = 'size';
-  private chunkRemaining = 0;
+  private pending!: string;
+  private head!: { status: number; headers: Record<string, string>; keepAlive: boolean } | undefined;
+  private framing!: Framing;
+  private chunkState!: ChunkState;
+  private chunkRemaining!: number;
   /** Body bytes kept (up to the cap), as Latin-1. */
-  private body = '';
-  private bodyBytes = 0;
-  private result: ParsedResponse | undefined;
+  private body!: string;
+  private bodyBytes!: number;
+  private result!: ParsedResponse | undefined;
   /** Bytes that arrived after the response ended: the server spoke out of turn, so the connection is not reused. */
-  private trailingBytes = 0;
+  private trailingBytes!: number;
 
-  constructor(private readonly maxBodyBytes: number) {}
+  constructor(private readonly maxBodyBytes: number) {
+    this.reset();
+  }
 
   /** Readies the parser for the next answer on its connection. */
   reset(): void {
