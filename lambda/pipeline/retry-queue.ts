@@ -110,12 +110,6 @@ export type ReadParked<P> =
   | { readonly ok: true; readonly message: ParkedMessage<P> }
   | { readonly ok: false; readonly reason: string };
 
-/** Reads an SQS body back; never throws. */
-export function decodeParkedMessage<P>(body: string): ReadParked<P> {
-  const parsed = parseBody(body);
-  return 'problem' in parsed ? { ok: false, reason: parsed.problem } : readParked<P>(parsed.value);
-}
-
 /**
  * Reads a body of a forwarder's retry queue, never throwing: a parked message, or (redriven from the dead-letter
  * queue) Lambda's record of a failed invocation of that forwarder, read as its subscription payload parked raw so the

@@ -37,7 +37,7 @@ describe('readRetryQueueBody', () => {
     });
   });
 
-  test('reads a parked message as decodeParkedMessage does, with no replay mark', () => {
+  test('reads a parked message as it was parked, with no replay mark', () => {
     const message: ParkedMessage<{ a: number }> = { v: PARKED_FORMAT_VERSION, destination: 'sentry', reason: 'HTTP 503', attempt: 1, parkedAt: '2026-11-21T09:30:00.000Z', item: { kind: 'payload', payload: { a: 1 } } };
     const [body] = encodeParkedMessage(message);
     expect(readRetryQueueBody(body, 'sentry')).toEqual({ ok: true, message });

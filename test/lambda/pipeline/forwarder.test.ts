@@ -1,7 +1,7 @@
 import { createForwarderHandler, type BatchResponse, type InvocationSummary } from '../../../lambda/pipeline/forwarder';
 import { createLogger } from '../../../lambda/pipeline/logger';
 import { createRedactor, type Redactor } from '../../../lambda/pipeline/redact';
-import { createSqsRetryQueue, decodeParkedMessage, type ParkedMessage } from '../../../lambda/pipeline/retry-queue';
+import { createSqsRetryQueue, readRetryQueueBody, type ParkedMessage } from '../../../lambda/pipeline/retry-queue';
 import type { Deadline, Destination, SourceLogEvent } from '../../../lambda/pipeline/types';
 import { encodeAwsLogsData, subscriptionEvent, CONTROL_MESSAGE } from '../../fixtures/logs/cloudwatch-payload';
 import { sqsStandInPerSuite, type SqsStandIn } from '../../support/sqs-stand-in';
@@ -116,7 +116,7 @@ describe('createForwarderHandler', () => {
     return { ...lines, logs, emf, handler, metric };
   }
 
-  const parkedMessages = () => sqs.messages.map((m) => (decodeParkedMessage<LinePayload>(m.body) as { message: ParkedMessage<LinePayload> }).message);
+  const parkedMessages = () => sqs.messages.map((m) => (readRetryQueueBody<LinePayload>(m.body, 'lines') as { message: ParkedMessage<LinePayload> }).message);
 
   test('forwards error lines, skips the rest and reports it in EMF', async () => {
     const { handler, received, emf } = setUp();

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import {
   createSqsRetryQueue,
-  decodeParkedMessage,
+  readRetryQueueBody,
   delaySecondsFor,
   encodeParkedMessage,
   PARKED_FORMAT_VERSION,
@@ -27,14 +27,14 @@ describe('parked message encoding', () => {
   test('round-trips a payload with the reason and attempt', () => {
     const original = message({ event_id: 'a'.repeat(32), logentry: { formatted: 'boom' } });
     const [body] = encodeParkedMessage(original);
-    expect(decodeParkedMessage(body)).toEqual({ ok: true, message: original });
+    expect(readRetryQueueBody(body, 'sentry')).toEqual({ ok: true, message: original });
   });
 
   test('escapes what SQS refuses (NUL, U+FFFE, U+FFFF) and reads it back unchanged', () => {
     const original = message({ text: 'nul \u0000 bom \uFFFE \uFFFF lone \ud800 end' });
     const [body] = encodeParkedMessage(original);
     expect(body).not.toMatch(/[\u0000-\u0008\uFFFE\uFFFF]/);
-    expect(decodeParkedMessage(body)).toEqual({ ok: true, message: original });
+    expect(readRetryQueueBody(body, 'sentry')).toEqual({ ok: true, message: original });
     expect(toSqsSafeJson('\uFFFF')).toBe('"\\uffff"');
   });
 
@@ -43,7 +43,7 @@ describe('parked message encoding', () => {
     const bodies = encodeParkedMessage(original);
     expect(bodies).toHaveLength(1);
     expect(Buffer.byteLength(bodies[0])).toBeLessThan(1024 * 1024);
-    expect(decodeParkedMessage(bodies[0])).toEqual({ ok: true, message: original });
+    expect(readRetryQueueBody(bodies[0], 'sentry')).toEqual({ ok: true, message: original });
   });
 
   test('splits what even gzip cannot fit into parts, each within the limit and kept for inspection', () => {
@@ -51,13 +51,13 @@ describe('parked message encoding', () => {
     const bodies = encodeParkedMessage(message({ noise: random }), 16 * 1024);
     expect(bodies.length).toBeGreaterThan(1);
     for (const body of bodies) expect(Buffer.byteLength(body)).toBeLessThanOrEqual(16 * 1024);
-    expect(decodeParkedMessage(bodies[0])).toMatchObject({ ok: false, reason: expect.stringContaining('inspect by hand') });
+    expect(readRetryQueueBody(bodies[0], 'sentry')).toMatchObject({ ok: false, reason: expect.stringContaining('inspect by hand') });
   });
 
   test.each([['not json'], ['[]'], ['{"v":2}'], ['{"v":1,"destination":"sentry","reason":"x","attempt":1,"item":{"kind":"nope"}}']])(
     'reads %s as a failure, without throwing',
     (body) => {
-      expect(decodeParkedMessage(body)).toMatchObject({ ok: false });
+      expect(readRetryQueueBody(body, 'sentry')).toMatchObject({ ok: false });
     },
   );
 });
@@ -94,7 +94,7 @@ describe('parking through the SQS API', () => {
     const requests = Array.from({ length: 23 }, (_, i) => ({ message: message({ n: i }), delayMs: i === 0 ? 30_000 : undefined }));
     await expect(queue.park(requests)).resolves.toEqual({ parked: 23, failed: [] });
     expect(sqs.calls).toEqual(['AmazonSQS.SendMessageBatch', 'AmazonSQS.SendMessageBatch', 'AmazonSQS.SendMessageBatch']);
-    expect(sqs.messages.map((m) => (decodeParkedMessage(m.body) as { message: ParkedMessage<{ n: number }> }).message.item)).toEqual(
+    expect(sqs.messages.map((m) => (readRetryQueueBody(m.body, 'sentry') as { message: ParkedMessage<{ n: number }> }).message.item)).toEqual(
       requests.map((r) => r.message.item),
     );
     expect(sqs.messages[0].delaySeconds).toBe(30);

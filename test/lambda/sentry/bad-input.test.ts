@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { createForwarderHandler, type InvocationSummary } from '../../../lambda/pipeline/forwarder';
 import { createLogger } from '../../../lambda/pipeline/logger';
 import { createRedactor } from '../../../lambda/pipeline/redact';
-import { createSqsRetryQueue, decodeParkedMessage, type ParkedMessage } from '../../../lambda/pipeline/retry-queue';
+import { createSqsRetryQueue, readRetryQueueBody, type ParkedMessage } from '../../../lambda/pipeline/retry-queue';
 import { createSentryDestination } from '../../../lambda/sentry/destination';
 import { createSentryTransport } from '../../../lambda/sentry/sentry-transport';
 import { encodeAwsLogsData, subscriptionMessage } from '../../fixtures/logs/cloudwatch-payload';
@@ -47,7 +47,7 @@ describe('Sentry forwarder on bad input', () => {
     sqs.messages.length = 0;
   });
 
-  const parked = () => sqs.messages.map((m) => (decodeParkedMessage(m.body) as { message: ParkedMessage<unknown> }).message);
+  const parked = () => sqs.messages.map((m) => (readRetryQueueBody(m.body, 'sentry') as { message: ParkedMessage<unknown> }).message);
 
   const hostileMessage = fc.oneof(
     fc.string({ unit: 'binary', maxLength: 300 }),
