@@ -61,14 +61,25 @@ export async function startBundleProcess(bundle: BuiltBundle, env: Readonly<Reco
   const { fork } = await import('node:child_process');
   const driver = path.join(path.dirname(bundle.file), 'run-handler.js');
   fs.writeFileSync(driver, DRIVER);
-  const child = fork(driver, [], { env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: FORWARDER_NODE_OPTIONS, ...env, BUNDLE_FILE: bundle.file }, stdio: ['ignore', 'pipe', 'inherit', 'ipc'], serialization: 'advanced' });
+  const child = fork(driver, [], { env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: FORWARDER_NODE_OPTIONS, ...env, BUNDLE_FILE: bundle.file }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' });
   let stdout = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 0;
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    process.stderr.write(chunk);
+    stderr = (stderr + chunk.toString('utf8')).slice(-4096); // the tail says why a container died
+  });
   await new Promise<void>((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code) => reject(new Error(`bundle process exited with ${code} before it was ready`)));
+    // A container that dies (V8 out of memory, a crash) fails its invocations at once rather than leave them hanging.
+    child.once('exit', (code, signal) => {
+      const error = new Error(`bundle process exited (${signal ?? `code ${code}`}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+      reject(error);
+      for (const waiter of pending.values()) waiter.reject(error);
+      pending.clear();
+    });
     child.on('message', (message: { ready?: boolean; id?: number; result?: unknown; error?: string }) => {
       if (message.ready) return resolve();
       const waiter = pending.get(message.id!);
