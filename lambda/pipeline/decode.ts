@@ -10,6 +10,24 @@ import { describeError, isRecord, typeOf } from './unknown-values';
 
 /** Guards against gzip bombs: a real delivery is at most ~1 MB compressed, well under this once inflated. */
 export const MAX_DECOMPRESSED_BYTES = 32 * 1024 * 1024;
+/**
+ * Inflated batch bytes allowed per MiB of function memory. A batch is held whole while it is read, prepared and
+ * delivered, so what a function can take grows with its heap (`--max-old-space-size` is half its memory). Measured
+ * with the bundles on Node 24 under their NODE_OPTIONS: with every error sent (no storm cap) the Sentry forwarder
+ * peaks at 122 MB RSS on an 8 MiB batch at 256 MiB and at 101 MB on 4 MiB at 128 MiB, where 31 MiB at 256 MiB ends in
+ * V8's fatal out-of-memory; the Langfuse forwarder peaks at 129 MB (8 MiB, 256 MiB) and 105 MB (4 MiB, 128 MiB).
+ */
+export const DECOMPRESSED_BYTES_PER_MEMORY_MIB = 32 * 1024;
+
+/**
+ * The largest inflated batch a function of `memoryMiB` reads (MAX_DECOMPRESSED_BYTES when its memory is unknown,
+ * as outside Lambda). A larger one is parked as `too-large`, with the limit, instead of crashing the function with
+ * none of its own logs written; a redrive after raising the function's memory reads it.
+ */
+export function decompressedBytesLimit(memoryMiB: number | undefined): number {
+  if (memoryMiB === undefined) return MAX_DECOMPRESSED_BYTES;
+  return Math.min(MAX_DECOMPRESSED_BYTES, memoryMiB * DECOMPRESSED_BYTES_PER_MEMORY_MIB);
+}
 
 /** zlib's default chunk, the least we ask for. */
 const MIN_INFLATE_CHUNK_BYTES = 16 * 1024;
@@ -46,7 +64,8 @@ export type DecodeResult =
   | { readonly ok: true; readonly kind: 'control' }
   | { readonly ok: false; readonly reason: DecodeFailureReason; readonly detail: string };
 
-export function decodeSubscriptionData(data: unknown): DecodeResult {
+/** @param maxDecompressedBytes the largest batch to inflate; @default MAX_DECOMPRESSED_BYTES */
+export function decodeSubscriptionData(data: unknown, maxDecompressedBytes: number = MAX_DECOMPRESSED_BYTES): DecodeResult {
   if (typeof data !== 'string') return fail('notBase64', `data is ${typeOf(data)}, not a string`);
   const compact = data.replace(/\s+/g, '');
   if (compact.length % 4 !== 0 || !BASE64.test(compact)) return fail('notBase64', 'data is not valid base64');
@@ -56,11 +75,11 @@ export function decodeSubscriptionData(data: unknown): DecodeResult {
   }
   let text: string;
   try {
-    text = gunzipSync(zipped, { maxOutputLength: MAX_DECOMPRESSED_BYTES, chunkSize: inflateChunkBytes(zipped) }).toString('utf8');
+    text = gunzipSync(zipped, { maxOutputLength: maxDecompressedBytes, chunkSize: inflateChunkBytes(zipped) }).toString('utf8');
   } catch (error) {
     const tooLarge = error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
     return tooLarge
-      ? fail('tooLarge', `inflates beyond ${MAX_DECOMPRESSED_BYTES} bytes`)
+      ? fail('tooLarge', `inflates beyond ${maxDecompressedBytes} bytes`)
       : fail('corruptGzip', describeError(error));
   }
   let parsed: unknown;

@@ -27,6 +27,8 @@ export const ENV = {
   /** Set by the Lambda runtime. */
   awsRegion: 'AWS_REGION',
   functionName: 'AWS_LAMBDA_FUNCTION_NAME',
+  /** Set by the Lambda runtime: the function's memory in MiB. */
+  functionMemory: 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
 } as const;
 
 export type Env = Readonly<Record<string, string | undefined>>;

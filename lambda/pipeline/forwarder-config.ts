@@ -1,3 +1,4 @@
+import { decompressedBytesLimit } from './decode';
 import { ENV, positiveIntegerFrom, type Env } from './env-names';
 import { DEFAULT_RETRY_MAX_RECEIVES, type ForwarderOptions } from './forwarder';
 import type { Logger } from './logger';
@@ -15,6 +16,8 @@ export interface ForwarderConfig {
   /** The retry policy for one delivery, with the configured request timeout. */
   readonly retryPolicy: RetryPolicy;
   readonly redactor: Redactor;
+  /** The largest inflated subscription batch this function's memory takes (see `decompressedBytesLimit`). */
+  readonly maxDecompressedBytes: number;
   /** Recoverable misconfigurations (a bad number fell back to its default); the handler logs them once. */
   readonly warnings: readonly string[];
 }
@@ -48,6 +51,7 @@ export function readForwarderConfig(env: Env, names: ConfigNames): ForwarderConf
       attemptTimeoutMs: positiveIntegerFrom(env, ENV.deliveryTimeoutMs, DEFAULT_RETRY_POLICY.attemptTimeoutMs, (m) => warnings.push(m)),
     },
     redactor: createRedactor({ extraPatterns: parseExtraPatterns(env[ENV.redactExtraPatterns]) }),
+    maxDecompressedBytes: decompressedBytesLimit(functionMemoryMiB(env)),
     warnings,
   };
 }
@@ -60,6 +64,13 @@ export function pipelineOptionsFrom(config: ForwarderConfig, logger: Logger): Fo
     retryQueueUrl: config.retryQueueUrl,
     deadLetterQueueUrl: config.deadLetterQueueUrl,
     retryMaxReceives: config.retryMaxReceives,
+    maxDecompressedBytes: config.maxDecompressedBytes,
     logger,
   };
+}
+
+/** Lambda always sets it; anything else (a local run) leaves the memory unknown. */
+function functionMemoryMiB(env: Env): number | undefined {
+  const value = Number(env[ENV.functionMemory]);
+  return Number.isInteger(value) && value > 0 ? value : undefined;
 }

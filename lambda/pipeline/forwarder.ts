@@ -1,5 +1,5 @@
 import { createDeadline, PARK_RESERVE_MS } from './deadline';
-import { decodeSubscriptionData } from './decode';
+import { decodeSubscriptionData, MAX_DECOMPRESSED_BYTES } from './decode';
 import { createLogger, type LineSink, type Logger } from './logger';
 import { createInvocationMetrics, METRIC, type InvocationMetrics } from './metrics';
 import type { Redactor } from './redact';
@@ -63,6 +63,11 @@ export interface ForwarderOptions {
   readonly logger?: Logger;
   /** Where EMF metric documents go. @default stdout */
   readonly metricsSink?: LineSink;
+  /**
+   * The largest inflated subscription batch to read; a larger one is parked as `too-large`.
+   * @default MAX_DECOMPRESSED_BYTES (the handlers pass `decompressedBytesLimit` of the function's memory)
+   */
+  readonly maxDecompressedBytes?: number;
   /** Time kept back for parking. @default PARK_RESERVE_MS */
   readonly parkReserveMs?: number;
   readonly now?: () => number;
@@ -112,6 +117,7 @@ export function createForwarderHandler<P, D = P>(destination: Destination<P, D>,
   const retryQueue = options.retryQueue ?? (options.retryQueueUrl ? createSqsRetryQueue(options.retryQueueUrl) : undefined);
   const deadLetterQueue = options.deadLetterQueue ?? (options.deadLetterQueueUrl ? createSqsRetryQueue(options.deadLetterQueueUrl) : undefined);
   const maxReceives = options.retryMaxReceives ?? DEFAULT_RETRY_MAX_RECEIVES;
+  const maxDecompressedBytes = options.maxDecompressedBytes ?? MAX_DECOMPRESSED_BYTES;
   const matchedMetric = destination.matchedMetricName ?? 'Matched';
   const metricNames = [METRIC.received, matchedMetric, METRIC.sent, METRIC.suppressed, METRIC.parked, METRIC.deadLettered, METRIC.badPayloads, METRIC.redelivered];
 
@@ -125,7 +131,7 @@ export function createForwarderHandler<P, D = P>(destination: Destination<P, D>,
       now,
     });
     const deadline = createDeadline(lambdaContext?.getRemainingTimeInMillis() ?? FALLBACK_REMAINING_MS, now, options.parkReserveMs ?? PARK_RESERVE_MS);
-    const run: Run<P, D> = { destination, options, logger, metrics, deadline, retryQueue, deadLetterQueue, matchedMetric, now };
+    const run: Run<P, D> = { destination, options, logger, metrics, deadline, retryQueue, deadLetterQueue, matchedMetric, maxDecompressedBytes, now };
     try {
       if (isSqsEvent(event)) return await consumeRetryQueue(run, event.Records, maxReceives);
       return await forwardSubscription(run, event);
@@ -144,12 +150,13 @@ interface Run<P, D> {
   readonly retryQueue: RetryQueue | undefined;
   readonly deadLetterQueue: RetryQueue | undefined;
   readonly matchedMetric: string;
+  readonly maxDecompressedBytes: number;
   readonly now: () => number;
 }
 
 async function forwardSubscription<P, D>(run: Run<P, D>, event: unknown): Promise<InvocationSummary> {
   const data = isRecord(event) && isRecord(event.awslogs) ? event.awslogs.data : undefined;
-  const decoded = data === undefined ? { ok: false as const, reason: 'not-a-subscription-event', detail: 'no awslogs.data' } : decodeSubscriptionData(data);
+  const decoded = data === undefined ? { ok: false as const, reason: 'not-a-subscription-event', detail: 'no awslogs.data' } : decodeSubscriptionData(data, run.maxDecompressedBytes);
   if (!decoded.ok) {
     run.metrics.add(METRIC.badPayloads);
     run.logger.error('unreadable payload parked', { reason: decoded.reason, detail: decoded.detail });
@@ -316,7 +323,7 @@ async function consumeRetryQueue<P, D>(run: Run<P, D>, records: readonly SqsReco
     if (item.kind === 'payload') payloadRecords.push({ record, payload: item.payload, attempt: message.attempt });
     else if (item.kind === 'event') eventRecords.push({ record, events: [logEvent(item.event)], attempt: message.attempt });
     else {
-      const decoded = decodeSubscriptionData(item.data);
+      const decoded = decodeSubscriptionData(item.data, run.maxDecompressedBytes);
       if (!decoded.ok) fail(record, `still undecodable: ${decoded.reason}: ${decoded.detail}`);
       else if (decoded.kind === 'data') eventRecords.push({ record, events: [...decoded.batch.events], attempt: message.attempt });
     }

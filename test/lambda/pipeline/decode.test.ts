@@ -74,6 +74,14 @@ describe('decodeSubscriptionData', () => {
     expect(decodeSubscriptionData(bomb)).toMatchObject({ ok: false, reason: 'too-large' });
   });
 
+  test('inflates up to the limit it is given, and names that limit when a batch is over it', () => {
+    const json = JSON.stringify(subscriptionMessage({ events: [{ message: 'x'.repeat(10_000) }] }));
+    const data = encodeAwsLogsData(json);
+    const size = Buffer.byteLength(json);
+    expect(decodeSubscriptionData(data, size)).toMatchObject({ ok: true, kind: 'data' });
+    expect(decodeSubscriptionData(data, size - 1)).toEqual({ ok: false, reason: 'too-large', detail: `inflates beyond ${size - 1} bytes` });
+  });
+
   test('keeps invalid UTF-8 and NUL bytes readable instead of failing', () => {
     const json = Buffer.concat([
       Buffer.from('{"messageType":"DATA_MESSAGE","owner":"1","logGroup":"g","logStream":"s","subscriptionFilters":[],"logEvents":[{"id":"1","timestamp":1,"message":"bad '),
