@@ -22,29 +22,35 @@ export type ForwarderName = keyof typeof FORWARDER_ENTRY_POINTS;
 
 /** The forwarders' default memory size (MiB); the CDK construct's default. */
 export const DEFAULT_FORWARDER_MEMORY_MIB = 256;
-/** Young-generation semi-space (MiB): V8 defaults to up to 16 MiB on a large host. */
-export const FORWARDER_SEMI_SPACE_MIB = 2;
+/**
+ * Young-generation semi-space (MiB) for a function of `memoryMiB`: 1/32 of it, between 2 and 16 (V8's own largest
+ * default), so 8 MiB at the default 256 MiB.
+ */
+export function semiSpaceMiB(memoryMiB: number): number {
+  return Math.min(16, Math.max(2, Math.floor(memoryMiB / 32)));
+}
 
 /**
  * The `NODE_OPTIONS` of a forwarder function of `memoryMiB` (Lambda passes it to the runtime; only flags Node allows
  * there work, e.g. not `--single-threaded-gc`). The benchmarks run the handler with exactly these.
- * - `--enable-source-maps`: stacks in the forwarder's own error logs point into the TypeScript, not the minified bundle;
- * - `--max-semi-space-size=2`: the short-lived garbage of a batch (parsed lines, drafts) is collected young;
- * - `--max-old-space-size` at half the function's memory: V8 sizes its old generation from the host, not from the
- *   function, and collects lazily, so across warm invocations large dead objects (a Langfuse export body is a few
- *   MB, in large-object space) pile up to the high-water mark. With a limit that matches the function, old garbage
- *   is collected before it counts; the other half stays for buffers, sockets and the runtime.
- * The Node.js 24 runtime's bootstrap sets its own semi- and old-space sizes from the function's memory only when
- * NODE_OPTIONS names neither, so these are the ones that apply.
- * Measured on Node 24 against V8's defaults on a large host (the processes' own peak RSS, benchmark workloads):
- * Sentry 156-168 → 88-93 MB, Langfuse 186 → 111 MB. The price is CPU: below a 2 GB old-space limit V8 lets the heap
- * grow only 1.3-2× between major collections instead of 4×, so the Sentry batch costs 11-16% more CPU. A heap that
- * stays well inside the function's memory is worth more to a forwarder than that: an out-of-memory kill ends the
- * invocation with none of its own logs or metrics written, and its batch goes the slow way (async retries, then the
- * dead-letter queue).
+ * - `--enable-source-maps`: the stack of an error that escapes the handler, as the runtime logs it, points into the
+ *   TypeScript, not the minified bundle (the forwarder's own error logs carry name and message only);
+ * - `--max-semi-space-size` (`semiSpaceMiB`): a batch's short-lived garbage (parsed lines, drafts, bodies) dies young;
+ *   the young generation's size is what sets the CPU V8 spends collecting it;
+ * - `--max-old-space-size` at half the function's memory: the heap stays well inside the function, the other half
+ *   left for buffers, sockets, code and the runtime. An out-of-memory kill ends the invocation with none of its own
+ *   logs or metrics written, and its batch goes the slow way (async retries, then the dead-letter queue); the batch a
+ *   function reads is bounded by its memory too (`decompressedBytesLimit` in pipeline/decode.ts).
+ * Naming either flag replaces the Node.js runtime bootstrap's own sizing (semi-space 1/20 and old space 9/10 of the
+ * function's memory: 12 and 231 MiB at 256 MiB). Measured on Node 24 against those, the Sentry benchmark batch in
+ * fresh containers (interleaved, 8-10 each): handler CPU in the steady state 30.5 ms with these flags (semi-space 8),
+ * 28.8-29.4 ms with the bootstrap's, 35.9-39.7 ms with a 2 MiB semi-space; the old-space limit (128 or 231) made no
+ * difference. Peak RSS 101-106 MB with these, 114-123 MB with the bootstrap's, 91-98 MB with a 2 MiB semi-space. On a
+ * batch at the read limit with every error sent, these peak at 135 MB (256 MiB) and 108 MB (128 MiB), the
+ * bootstrap's at 158 and 113 MB.
  */
 export function forwarderNodeOptions(memoryMiB: number = DEFAULT_FORWARDER_MEMORY_MIB): string {
-  return `--enable-source-maps --max-semi-space-size=${FORWARDER_SEMI_SPACE_MIB} --max-old-space-size=${Math.floor(memoryMiB / 2)}`;
+  return `--enable-source-maps --max-semi-space-size=${semiSpaceMiB(memoryMiB)} --max-old-space-size=${Math.floor(memoryMiB / 2)}`;
 }
 
 /** The flags for the default memory size. */

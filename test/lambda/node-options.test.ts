@@ -7,13 +7,15 @@ describe('the forwarders’ NODE_OPTIONS', () => {
     const out = execFileSync(process.execPath, ['-e', 'const v8 = require("node:v8"); process.stdout.write(String(v8.getHeapStatistics().heap_size_limit))'], {
       env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: FORWARDER_NODE_OPTIONS },
     }).toString();
-    // Old space at half of the default 256 MiB, plus the young generation (3 × the 2 MiB semi-space).
+    // Old space at half of the default 256 MiB, plus the young generation (3 × the 8 MiB semi-space).
     expect(Number(out) / 1024 / 1024).toBeGreaterThanOrEqual(128);
-    expect(Number(out) / 1024 / 1024).toBeLessThanOrEqual(128 + 3 * 2 + 1);
+    expect(Number(out) / 1024 / 1024).toBeLessThanOrEqual(128 + 3 * 8 + 1);
   });
 
-  test('the old-space limit follows the function’s memory', () => {
-    expect(forwarderNodeOptions(1024)).toBe('--enable-source-maps --max-semi-space-size=2 --max-old-space-size=512');
+  test('the heap limits follow the function’s memory', () => {
+    expect(forwarderNodeOptions(128)).toBe('--enable-source-maps --max-semi-space-size=4 --max-old-space-size=64');
+    expect(forwarderNodeOptions(1024)).toBe('--enable-source-maps --max-semi-space-size=16 --max-old-space-size=512');
+    expect(forwarderNodeOptions(10240)).toBe('--enable-source-maps --max-semi-space-size=16 --max-old-space-size=5120');
     expect(FORWARDER_NODE_OPTIONS).toBe(forwarderNodeOptions(256));
   });
 });

@@ -122,7 +122,7 @@ describe.each(DESTINATIONS)('the %s forwarder', (destination) => {
     expect(fn.Properties.ReservedConcurrentExecutions).toBe(destination === 'sentry' ? 20 : undefined);
     // Source maps, and heap limits sized to 256 MB (the peak-RSS target the benchmarks measure with these flags).
     expect(fn.Properties.Environment.Variables.NODE_OPTIONS).toBe(
-      '--enable-source-maps --max-semi-space-size=2 --max-old-space-size=128',
+      '--enable-source-maps --max-semi-space-size=8 --max-old-space-size=128',
     );
   });
 
