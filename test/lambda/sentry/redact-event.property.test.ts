@@ -82,13 +82,13 @@ const scenario = fc.array(frame, { minLength: 1, maxLength: 8 }).chain((pool) =>
 describe('redactSentryEvent', () => {
   const redactors = [createRedactor(), createRedactor({ extraPatterns: [/CUSTOM-\d+/] })];
 
-  test('gives what the walk over the whole event gives, frame memory included', () => {
+  test('gives what the walk over the whole event gives', () => {
     fc.assert(
       fc.property(scenario, (events) => {
         for (const [error, fields, forwarderRelease] of events) {
           const source = logEvent({ timestamp: 1_750_000_000_000, ...fields });
           const event = toSentryEvent(error, source, { environment: 'prod', region: 'eu-west-1' }, { forwarderRelease });
-          // Both redactors over the same frame objects, in turn: one's remembered frames must not serve the other.
+          // Both redactors over the same frame objects, in turn: one's rules must not leak into the other's result.
           for (const redactor of redactors) expect(redactSentryEvent(event, redactor)).toStrictEqual(walkedWhole(event, redactor));
         }
       }),
