@@ -86,7 +86,6 @@ export async function exportSpans(
   }
 
   const limits = options.limits ?? DEFAULT_CHUNK_LIMITS;
-  // One headers object for the whole export: the HTTP client writes an object's header lines once.
   const headers = exportHeaders(authorization);
   const send = async (body: Buffer): Promise<ChunkAnswer> => {
     const result = await withRetries<ChunkAnswer>(

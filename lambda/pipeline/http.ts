@@ -52,8 +52,7 @@ export class HttpClient {
       target = this.targetFor(request.url);
       const { body, gzip } = encodeBody(request.body, request.gzipAboveBytes ?? GZIP_THRESHOLD_BYTES);
       const length = typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.length;
-      // The caller's headers are the same object on every post; a gzipped body's are a one-off (and rare) set.
-      const lines = gzip ? writeHeaderLines({ ...request.headers, 'content-encoding': 'gzip' }) : headerLinesOf(request.headers);
+      const lines = writeHeaderLines(gzip ? { ...request.headers, 'content-encoding': 'gzip' } : request.headers);
       const head = `${target.requestLine}${lines}content-length: ${length}\r\nconnection: keep-alive\r\n\r\n`;
       // One write per request: a small text body goes out with its head as one string, bytes after a Latin-1 head.
       bytes = typeof body === 'string' ? head + body : Buffer.concat([Buffer.from(head, 'latin1'), body]);
@@ -122,18 +121,6 @@ function encodeBody(body: string | Uint8Array, gzipAboveBytes: number): { body: 
   }
   const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   return bytes.length > gzipAboveBytes ? { body: gzipSync(bytes), gzip: true } : { body: bytes, gzip: false };
-}
-
-/** Each headers object's lines, written once: a forwarder posts with the same constant headers every time. */
-const headerLinesByObject = new WeakMap<Readonly<Record<string, string>>, string>();
-
-function headerLinesOf(headers: Readonly<Record<string, string>>): string {
-  let lines = headerLinesByObject.get(headers);
-  if (lines === undefined) {
-    lines = writeHeaderLines(headers);
-    headerLinesByObject.set(headers, lines);
-  }
-  return lines;
 }
 
 /** `name: value` lines. Header values are ours (never a log line's), but a CR or LF would still split a header. */

@@ -91,7 +91,7 @@ describe('HttpClient', () => {
     });
   });
 
-  test('sends the same headers object on every post, and refuses a header with a line break before writing anything', async () => {
+  test('writes the caller\'s headers on every post, and refuses a header with a line break before writing anything', async () => {
     const heads: string[] = [];
     const server = await rawServer((_n, socket, head) => {
       heads.push(head);
@@ -103,7 +103,7 @@ describe('HttpClient', () => {
       for (const body of ['one', 'two']) expect((await client.post({ url, headers, body, timeoutMs: 2000 })).status).toBe(200);
       expect(heads).toHaveLength(2);
       for (const head of heads) expect(head.split('\r\n').slice(2, 4)).toEqual(['content-type: application/x-sentry-envelope', 'x-sentry-auth: Sentry sentry_version=7']);
-      // Refused every time, not only the first: a bad set of headers is never remembered as written.
+      // Refused every time, on a connection that stays clean.
       const injected = { ...headers, 'x-note': 'a\r\nx-injected: 1' };
       for (let attempt = 0; attempt < 2; attempt++) {
         await expect(client.post({ url, headers: injected, body: 'three', timeoutMs: 2000 })).rejects.toMatchObject({ name: 'NetworkError', code: 'EINVAL' });
@@ -262,9 +262,8 @@ describe('HttpClient', () => {
     });
   });
 
-  test('refuses a header value that would split the request', async () => {
-    await expect(post(new HttpClient(), 'http://127.0.0.1:9/', '{}', { authorization: 'Basic x\r\nx-injected: 1' })).rejects.toBeInstanceOf(NetworkError);
-    await expect(post(new HttpClient(), 'ftp://127.0.0.1/')).rejects.toMatchObject({ code: 'EPROTO' });
+  test('refuses a protocol other than http and https', async () => {
+    await expect(post(new HttpClient(), 'ftp://127.0.0.1/')).rejects.toMatchObject({ name: 'NetworkError', code: 'EPROTO' });
   });
 
   describe('over TLS', () => {
