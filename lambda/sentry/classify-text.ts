@@ -66,6 +66,7 @@ interface Envelope {
   readonly requestId?: string;
 }
 
+/** A line that is not a JSON object (`classify` tries JSON first): its envelope, any JSON inside it, then the text. */
 export function classifyText(message: string): DetectedError | undefined {
   const envelope = unwrap(message);
   const body = envelope.body;

@@ -107,7 +107,7 @@ export function readEnvelope(source: JsonRecord): Envelope {
 }
 
 /** A writable call, for parsers that fill it field by field. */
-export type CallDraft = Mutable<LlmCall>;
+type CallDraft = Mutable<LlmCall>;
 
 /**
  * A call with the envelope's context fields, every `LlmCall` key but `completionStartNs` present and in the order
