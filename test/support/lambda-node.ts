@@ -35,7 +35,10 @@ export function lambdaNode(): BenchNode {
   if (Number(process.versions.node.split('.')[0]) === LAMBDA_NODE_MAJOR) return { execPath: process.execPath, version: process.version };
   try {
     const execPath = cachedBinary() ?? fetchBinary();
-    return { execPath, version: versionOf(execPath) };
+    const version = versionOf(execPath);
+    // The pinned release must follow the runtime the bundles target, or the figures are another major's.
+    if (Number(/^v(\d+)\./.exec(version)?.[1]) === LAMBDA_NODE_MAJOR) return { execPath, version };
+    return { execPath, version, warning: `ran on Node ${version}, not the Lambda runtime's major ${LAMBDA_NODE_MAJOR} (${BUNDLE_TARGET}): pin a ${LAMBDA_NODE_MAJOR}.x release in LAMBDA_NODE_VERSION` };
   } catch (error) {
     return {
       execPath: process.execPath,
