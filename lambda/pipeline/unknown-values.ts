@@ -1,6 +1,5 @@
-import type { JsonObject, JsonValue } from './types';
-
 /** Reading values whose shape nobody promised: an event, an SQS body, a thrown value. */
+import type { JsonObject, JsonValue } from './types';
 
 /** A plain object (not null, not an array); a parsed JSON value narrows to a JSON object. */
 export function isRecord(value: JsonValue | undefined): value is JsonObject;
