@@ -97,7 +97,7 @@ export async function startBundleProcess(bundle: BuiltBundle, env: Readonly<Reco
       }),
     stdoutLines: () => stdout.split('\n').filter((line) => line.trim() !== ''),
     stop: async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || child.signalCode !== null) return; // already gone (a crash ends by signal)
       child.removeAllListeners('exit');
       const exited = new Promise((resolve) => child.once('exit', resolve));
       child.kill();
