@@ -12,12 +12,11 @@ import { describeError, isRecord, typeOf } from './unknown-values';
 export const MAX_DECOMPRESSED_BYTES = 32 * 1024 * 1024;
 /**
  * Inflated batch bytes allowed per MiB of function memory. A batch is held whole while it is read, prepared and
- * delivered, so what a function can take grows with its heap (`--max-old-space-size` is half its memory). Measured
- * with the bundles on Node 24 under their NODE_OPTIONS: with every error sent (no storm cap) the Sentry forwarder
- * peaks at 122 MB RSS on an 8 MiB batch at 256 MiB and at 101 MB on 4 MiB at 128 MiB, where 31 MiB at 256 MiB ends in
- * V8's fatal out-of-memory; the Langfuse forwarder peaks at 129 MB (8 MiB, 256 MiB) and 105 MB (4 MiB, 128 MiB).
+ * delivered, so what a function can take grows with its heap (`--max-old-space-size` is half its memory). With every
+ * error sent (no storm cap), 31 MiB at 256 MiB ended in V8's fatal out-of-memory; what a batch at this limit peaks at
+ * under the forwarders' flags is measured in lambda/bundling.ts.
  */
-export const DECOMPRESSED_BYTES_PER_MEMORY_MIB = 32 * 1024;
+const DECOMPRESSED_BYTES_PER_MEMORY_MIB = 32 * 1024;
 
 /**
  * The largest inflated batch a function of `memoryMiB` reads (MAX_DECOMPRESSED_BYTES when its memory is unknown,

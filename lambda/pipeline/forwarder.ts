@@ -1,5 +1,5 @@
 import { createDeadline, PARK_RESERVE_MS } from './deadline';
-import { decodeSubscriptionData, MAX_DECOMPRESSED_BYTES } from './decode';
+import { DECODE_FAILURES, decodeSubscriptionData, MAX_DECOMPRESSED_BYTES } from './decode';
 import { createLogger, type LineSink, type Logger } from './logger';
 import { createInvocationMetrics, METRIC, type InvocationMetrics } from './metrics';
 import type { Redactor } from './redact';
@@ -160,7 +160,11 @@ async function forwardSubscription<P, D>(run: Run<P, D>, event: unknown): Promis
   if (!decoded.ok) {
     run.metrics.add(METRIC.badPayloads);
     run.logger.error('unreadable payload parked', { reason: decoded.reason, detail: decoded.detail });
-    await parkOrThrow(run, { retry: [{ message: parked(run, `undecodable: ${decoded.reason}: ${decoded.detail}`, 0, { kind: 'raw', data: rawText(data ?? event) }) }], dead: [] });
+    const request = { message: parked(run, `undecodable: ${decoded.reason}: ${decoded.detail}`, 0, { kind: 'raw', data: rawText(data ?? event) }) };
+    // Too large for this function's memory: no retry reads it until the memory is raised, so it waits in the
+    // dead-letter queue (when there is one) for that redrive instead of going round the retry queue.
+    const retryable = decoded.reason !== DECODE_FAILURES.tooLarge;
+    await parkOrThrow(run, retryable ? { retry: [request], dead: [] } : { retry: [], dead: [request] });
     return summary(run);
   }
   if (decoded.kind === 'control') {
@@ -301,7 +305,9 @@ async function consumeRetryQueue<P, D>(run: Run<P, D>, records: readonly SqsReco
   };
 
   const payloadRecords: Array<{ record: SqsRecordLike; payload: P; attempt: number }> = [];
-  const eventRecords: Array<{ record: SqsRecordLike; events: SourceLogEvent[]; attempt: number }> = [];
+  // A raw batch is decoded only when its turn comes, and let go after it: one inflated batch alive at a time, however
+  // many records at the size limit a receive brings.
+  const eventRecords: Array<{ record: SqsRecordLike; events: SourceLogEvent[] | { readonly raw: string }; attempt: number }> = [];
   for (const record of records) {
     const read = readRetryQueueBody<P>(record.body, run.destination.name);
     if (!read.ok) {
@@ -322,11 +328,7 @@ async function consumeRetryQueue<P, D>(run: Run<P, D>, records: readonly SqsReco
     const item = message.item;
     if (item.kind === 'payload') payloadRecords.push({ record, payload: item.payload, attempt: message.attempt });
     else if (item.kind === 'event') eventRecords.push({ record, events: [logEvent(item.event)], attempt: message.attempt });
-    else {
-      const decoded = decodeSubscriptionData(item.data, run.maxDecompressedBytes);
-      if (!decoded.ok) fail(record, `still undecodable: ${decoded.reason}: ${decoded.detail}`);
-      else if (decoded.kind === 'data') eventRecords.push({ record, events: [...decoded.batch.events], attempt: message.attempt });
-    }
+    else eventRecords.push({ record, events: { raw: item.data }, attempt: message.attempt });
   }
 
   if (payloadRecords.length > 0) {
@@ -349,9 +351,22 @@ async function consumeRetryQueue<P, D>(run: Run<P, D>, records: readonly SqsReco
     }
   }
 
-  for (const { record, events, attempt } of eventRecords) {
+  for (let index = 0; index < eventRecords.length; index++) {
+    const { record, events, attempt } = eventRecords[index];
+    eventRecords[index] = { record, events: [], attempt };
+    let batch: readonly SourceLogEvent[];
+    if (Array.isArray(events)) batch = events;
+    else {
+      const decoded = decodeSubscriptionData(events.raw, run.maxDecompressedBytes);
+      if (!decoded.ok) {
+        fail(record, `still undecodable: ${decoded.reason}: ${decoded.detail}`);
+        continue;
+      }
+      if (decoded.kind === 'control') continue;
+      batch = decoded.batch.events;
+    }
     try {
-      await parkOrThrow(run, await forwardEvents(run, events, attempt));
+      await parkOrThrow(run, await forwardEvents(run, batch, attempt));
     } catch (error) {
       fail(record, describeError(error));
     }

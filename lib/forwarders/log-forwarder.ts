@@ -23,7 +23,10 @@ export const LAMBDA_MAX_ASYNC_RETRY_ATTEMPTS = 2;
 export const LAMBDA_MAX_EVENT_AGE = Duration.hours(6);
 /** An SQS event source's `maxConcurrency` must be at least 2. */
 export const SQS_EVENT_SOURCE_MIN_CONCURRENCY = 2;
-/** Parked messages per retry invocation: SQS's maximum for one receive, and small enough to finish well in time. */
+/**
+ * Parked messages per retry invocation: SQS's maximum for one receive, and small enough to finish well in time. The
+ * handler reads a raw batch among them only when its turn comes, so one inflated batch is in memory at a time.
+ */
 export const RETRY_BATCH_SIZE = 10;
 
 /** The sizing the resolved config carries (defaults already applied there). */

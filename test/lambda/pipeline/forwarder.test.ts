@@ -4,7 +4,7 @@ import { createRedactor, type Redactor } from '../../../lambda/pipeline/redact';
 import { createSqsRetryQueue, readRetryQueueBody, type ParkedMessage } from '../../../lambda/pipeline/retry-queue';
 import type { Deadline, Destination, SourceLogEvent } from '../../../lambda/pipeline/types';
 import { encodeAwsLogsData, subscriptionEvent, CONTROL_MESSAGE } from '../../fixtures/logs/cloudwatch-payload';
-import { sqsStandInPerSuite, type SqsStandIn } from '../../support/sqs-stand-in';
+import { sqsRecord, sqsStandInPerSuite, type SqsStandIn } from '../../support/sqs-stand-in';
 import { failedInvocationRecord, redrivenSqsEvent } from '../../fixtures/lambda/failed-invocation-record';
 
 
@@ -98,7 +98,7 @@ describe('createForwarderHandler', () => {
     sqs = standIn();
   });
 
-  function setUp(options: { maxReceives?: number; deadLetterQueue?: boolean; redactor?: Redactor } = {}) {
+  function setUp(options: { maxReceives?: number; deadLetterQueue?: boolean; redactor?: Redactor; maxDecompressedBytes?: number } = {}) {
     const lines = lineDestination();
     const logs: Array<Record<string, unknown>> = [];
     const emf: Array<Record<string, unknown>> = [];
@@ -111,6 +111,7 @@ describe('createForwarderHandler', () => {
       logger: createLogger({ service: 'lines-forwarder', sink: (line) => logs.push(JSON.parse(line)) }),
       metricsSink: (line) => emf.push(JSON.parse(line)),
       parkReserveMs: 5_000,
+      ...(options.maxDecompressedBytes ? { maxDecompressedBytes: options.maxDecompressedBytes } : {}),
     });
     const metric = (name: string) => emf.at(-1)?.[name];
     return { ...lines, logs, emf, handler, metric };
@@ -369,6 +370,25 @@ describe('createForwarderHandler', () => {
     const consumer = setUp();
     const event = sqs.receiveAsLambdaEvent();
     expect(await consumer.handler(event, lambdaContext())).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0].messageId }] });
+  });
+
+  test('a batch over the size limit waits in the dead-letter queue; redriven, it is read with the limit of the function that consumes it', async () => {
+    const events = Array.from({ length: 40 }, (_, i) => ({ message: `ERROR ${String(i).padStart(3, '0')} payment failed: ${'x'.repeat(100)}`, id: `e${i}` }));
+    const tooLarge = setUp({ deadLetterQueue: true, maxDecompressedBytes: 2_000 });
+    expect(await tooLarge.handler(subscriptionEvent({ events }), lambdaContext())).toMatchObject({ parked: 0, deadLettered: 1, badPayloads: 1 });
+    expect(sqs.messages).toEqual([]);
+    const [dead] = sqs.deadLetters.map((m) => (readRetryQueueBody<LinePayload>(m.body, 'lines') as { message: ParkedMessage<LinePayload> }).message);
+    expect(dead).toMatchObject({ reason: 'undecodable: too-large: inflates beyond 2000 bytes', item: { kind: 'raw' } });
+    const redriven = { Records: [sqsRecord({ messageId: 'm-1', body: sqs.deadLetters[0].body, receiveCount: 1, senderId: 'AROAEXAMPLE', queueName: 'central-logging-lines-retry' })] };
+    // Still the same memory: the record fails again with the reason, nothing is sent.
+    const same = setUp({ maxDecompressedBytes: 2_000 });
+    expect(await same.handler(redriven, lambdaContext())).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
+    expect(same.received).toEqual([]);
+    expect(same.logs).toContainEqual(expect.objectContaining({ reason: expect.stringContaining('still undecodable: too-large: inflates beyond 2000 bytes') }));
+    // Memory raised: every error of the batch is forwarded.
+    const raised = setUp({ maxDecompressedBytes: 1_000_000 });
+    expect(await raised.handler(redriven, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(raised.received.map((p) => p.id)).toEqual(events.map((e) => e.id));
   });
 
   test("a crash record redriven from the dead-letter queue replays its whole batch, and the record is done", async () => {

@@ -9,9 +9,9 @@ import { redactSentryEvent } from '../../../lambda/sentry/redact-event';
 import type { SentryEvent } from '../../../lambda/sentry/sentry-event';
 
 /**
- * The Sentry event's own redaction (known fields only, frames remembered per frame object) gives exactly what the
- * shared redactor's walk over the whole event gives: every string and number that came from the log line is
- * redacted, nothing the mapper wrote itself changes, and a remembered frame never stands in for another redactor's.
+ * The Sentry event's own redaction (known fields only) gives exactly what the shared redactor's walk over the whole
+ * event gives: every string and number that came from the log line is redacted, nothing the mapper wrote itself
+ * changes, and two redactors over the same frame objects each apply their own rules.
  */
 
 const RUNS = 1500;
