@@ -305,8 +305,8 @@ async function consumeRetryQueue<P, D>(run: Run<P, D>, records: readonly SqsReco
   };
 
   const payloadRecords: Array<{ record: SqsRecordLike; payload: P; attempt: number }> = [];
-  // A raw batch is decoded only when its turn comes, and let go after it: one inflated batch alive at a time, however
-  // many records at the size limit a receive brings.
+  // A raw batch is kept as its base64 and decoded only when its turn comes: one inflated batch alive at a time,
+  // however many records at the size limit a receive brings.
   const eventRecords: Array<{ record: SqsRecordLike; events: SourceLogEvent[] | { readonly raw: string }; attempt: number }> = [];
   for (const record of records) {
     const read = readRetryQueueBody<P>(record.body, run.destination.name);
@@ -351,9 +351,7 @@ async function consumeRetryQueue<P, D>(run: Run<P, D>, records: readonly SqsReco
     }
   }
 
-  for (let index = 0; index < eventRecords.length; index++) {
-    const { record, events, attempt } = eventRecords[index];
-    eventRecords[index] = { record, events: [], attempt };
+  for (const { record, events, attempt } of eventRecords) {
     let batch: readonly SourceLogEvent[];
     if (Array.isArray(events)) batch = events;
     else {
