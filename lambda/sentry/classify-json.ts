@@ -11,6 +11,12 @@ import { packedMap } from '../pipeline/packed-map';
 import { isRecord } from '../pipeline/unknown-values';
 
 /**
+ * `isRecord` as an array callback: the overloaded guard passed by name does not narrow, and an inline arrow would be
+ * a new closure on every call.
+ */
+const isJsonObject = (value: JsonValue): value is JsonObject => isRecord(value);
+
+/**
  * Errors in JSON log lines: pino, bunyan, winston, Powertools (TypeScript and Python), structlog, python-json-logger,
  * log4j2 JsonLayout, ECS JSON (log4j2 JsonTemplateLayout, Logback), the Lambda runtime's JSON log format and its
  * platform events. A line with an explicit level below error is never an error; a line without a level is one only
@@ -151,8 +157,8 @@ export function lambdaRuntimeError(value: JsonObject): Found | undefined {
   const message = stringOf(value.errorMessage);
   if (!type && !message) return undefined;
   const trace = value.stackTrace ?? value.stack ?? value.trace;
-  if (Array.isArray(trace) && trace.some((value) => isRecord(value))) {
-    const frames = packedMap(trace.filter((value) => isRecord(value)), (frame) =>
+  if (Array.isArray(trace) && trace.some(isJsonObject)) {
+    const frames = packedMap(trace.filter(isJsonObject), (frame) =>
       goFrame(stringOf(frame.label) ?? stringOf(frame.function) ?? '?', stringOf(frame.path) ?? stringOf(frame.file) ?? '?', Number(frame.line) || 0),
     );
     return { platform: 'go', exceptions: [{ type: type ?? 'Error', value: message ?? '', frames: frames.reverse() }] };
@@ -177,9 +183,9 @@ function errorObject(error: JsonObject, depth: number): Found | undefined {
   const message = stringOf(error.message) ?? stringOf(error.msg) ?? stringOf(error.exc_value) ?? stringOf(error.localizedMessage) ?? stringOf(error.errorMessage) ?? '';
   const stack = error.stack ?? error.stack_trace ?? error.stackTrace ?? error.stacktrace ?? error.traceback ?? error.extendedStackTrace;
   let found: Found | undefined;
-  if (Array.isArray(stack) && stack.some((value) => isRecord(value))) {
+  if (Array.isArray(stack) && stack.some(isJsonObject)) {
     const { type: javaClass, module } = javaType(type ?? 'Throwable');
-    const frames = log4jFrames(stack.filter((value) => isRecord(value)));
+    const frames = log4jFrames(stack.filter(isJsonObject));
     found = { platform: 'java', exceptions: [module !== undefined ? { type: javaClass, module, value: message, frames } : { type: javaClass, value: message, frames }] };
   } else {
     const text = Array.isArray(stack) ? stack.filter((line): line is string => typeof line === 'string').join('\n') : stringOf(stack);
@@ -209,7 +215,7 @@ function fromStackText(text: string | undefined, type: string | undefined, messa
 
 /** structlog's `dict_tracebacks`: `[{exc_type, exc_value, frames: [{filename, lineno, name, line}]}]`, root cause first. */
 function structlogTracebacks(values: JsonValue[]): Found | undefined {
-  const stacks = values.filter((value) => isRecord(value)).filter((value) => typeof value.exc_type === 'string');
+  const stacks = values.filter(isJsonObject).filter((value) => typeof value.exc_type === 'string');
   if (stacks.length === 0) return undefined;
   return {
     platform: 'python',
@@ -220,7 +226,7 @@ function structlogTracebacks(values: JsonValue[]): Found | undefined {
         type: dot >= 0 ? qualified.slice(dot + 1) : qualified,
         value: stringOf(stack.exc_value) ?? '',
         ...(dot >= 0 ? { module: qualified.slice(0, dot) } : {}),
-        frames: packedMap(Array.isArray(stack.frames) ? stack.frames.filter((value) => isRecord(value)) : [], (frame) =>
+        frames: packedMap(Array.isArray(stack.frames) ? stack.frames.filter(isJsonObject) : [], (frame) =>
           parsePythonFrameLine(stringOf(frame.filename) ?? '?', String(frame.lineno ?? 0), stringOf(frame.name), stringOf(frame.line)),
         ),
       };
