@@ -51,7 +51,7 @@ export function readForwarderConfig(env: Env, names: ConfigNames): ForwarderConf
       attemptTimeoutMs: positiveIntegerFrom(env, ENV.deliveryTimeoutMs, DEFAULT_RETRY_POLICY.attemptTimeoutMs, (m) => warnings.push(m)),
     },
     redactor: createRedactor({ extraPatterns: parseExtraPatterns(env[ENV.redactExtraPatterns]) }),
-    maxDecompressedBytes: decompressedBytesLimit(functionMemoryMiB(env)),
+    maxDecompressedBytes: decompressedBytesLimit(functionMemoryMiB(env, (m) => warnings.push(m))),
     warnings,
   };
 }
@@ -69,8 +69,11 @@ export function pipelineOptionsFrom(config: ForwarderConfig, logger: Logger): Fo
   };
 }
 
-/** Lambda always sets it; anything else (a local run) leaves the memory unknown. */
-function functionMemoryMiB(env: Env): number | undefined {
-  const value = Number(env[ENV.functionMemory]);
-  return Number.isInteger(value) && value > 0 ? value : undefined;
+/** Lambda's smallest function memory: what a value Lambda would never set is read as, so the limit errs low. */
+const MIN_FUNCTION_MEMORY_MIB = 128;
+
+/** Lambda always sets it; unset or blank (a local run) leaves the memory unknown. */
+function functionMemoryMiB(env: Env, onProblem: (message: string) => void): number | undefined {
+  if (!env[ENV.functionMemory]?.trim()) return undefined;
+  return positiveIntegerFrom(env, ENV.functionMemory, MIN_FUNCTION_MEMORY_MIB, onProblem);
 }
