@@ -76,7 +76,7 @@ export function decodeSubscriptionData(data: unknown, maxDecompressedBytes: numb
   try {
     text = gunzipSync(zipped, { maxOutputLength: maxDecompressedBytes, chunkSize: inflateChunkBytes(zipped) }).toString('utf8');
   } catch (error) {
-    const tooLarge = error instanceof RangeError || (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
+    const tooLarge = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
     return tooLarge
       ? fail('tooLarge', `inflates beyond ${maxDecompressedBytes} bytes`)
       : fail('corruptGzip', describeError(error));

@@ -118,6 +118,8 @@ export function createForwarderHandler<P, D = P>(destination: Destination<P, D>,
   const deadLetterQueue = options.deadLetterQueue ?? (options.deadLetterQueueUrl ? createSqsRetryQueue(options.deadLetterQueueUrl) : undefined);
   const maxReceives = options.retryMaxReceives ?? DEFAULT_RETRY_MAX_RECEIVES;
   const maxDecompressedBytes = options.maxDecompressedBytes ?? MAX_DECOMPRESSED_BYTES;
+  // Checked once here: zlib would refuse a bad limit on every batch, each then parked under a misleading reason.
+  if (!Number.isInteger(maxDecompressedBytes) || maxDecompressedBytes <= 0) throw new RangeError(`maxDecompressedBytes must be a positive integer, got ${maxDecompressedBytes}`);
   const matchedMetric = destination.matchedMetricName ?? 'Matched';
   const metricNames = [METRIC.received, matchedMetric, METRIC.sent, METRIC.suppressed, METRIC.parked, METRIC.deadLettered, METRIC.badPayloads, METRIC.redelivered];
 

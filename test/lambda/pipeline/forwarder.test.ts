@@ -111,7 +111,7 @@ describe('createForwarderHandler', () => {
       logger: createLogger({ service: 'lines-forwarder', sink: (line) => logs.push(JSON.parse(line)) }),
       metricsSink: (line) => emf.push(JSON.parse(line)),
       parkReserveMs: 5_000,
-      ...(options.maxDecompressedBytes ? { maxDecompressedBytes: options.maxDecompressedBytes } : {}),
+      ...(options.maxDecompressedBytes !== undefined ? { maxDecompressedBytes: options.maxDecompressedBytes } : {}),
     });
     const metric = (name: string) => emf.at(-1)?.[name];
     return { ...lines, logs, emf, handler, metric };
@@ -389,6 +389,10 @@ describe('createForwarderHandler', () => {
     const raised = setUp({ maxDecompressedBytes: 1_000_000 });
     expect(await raised.handler(redriven, lambdaContext())).toEqual({ batchItemFailures: [] });
     expect(raised.received.map((p) => p.id)).toEqual(events.map((e) => e.id));
+  });
+
+  test('refuses a batch-size limit that is not a positive integer when it is created, naming it', () => {
+    for (const bad of [0, -1, 1.5, Number.NaN]) expect(() => setUp({ maxDecompressedBytes: bad })).toThrow(`maxDecompressedBytes must be a positive integer, got ${bad}`);
   });
 
   test("a crash record redriven from the dead-letter queue replays its whole batch, and the record is done", async () => {
