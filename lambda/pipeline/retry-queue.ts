@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { MAX_DECOMPRESSED_BYTES } from './decode';
 import { readFailedInvocationRecord, type FailedInvocation } from './failed-invocation-record';
 import type { LogEventFields } from './types';
 import { describeError, isRecord } from './unknown-values';
@@ -137,7 +138,8 @@ function parseBody(body: string): { value: unknown } | { problem: string } {
   try {
     const value: unknown = JSON.parse(body);
     if (isRecord(value) && value.encoding === 'gzip-base64' && typeof value.data === 'string') {
-      return { value: JSON.parse(gunzipSync(Buffer.from(value.data, 'base64')).toString('utf8')) };
+      // Whoever may send to the queue could send a gzip bomb: the same guard as a subscription payload's.
+      return { value: JSON.parse(gunzipSync(Buffer.from(value.data, 'base64'), { maxOutputLength: MAX_DECOMPRESSED_BYTES }).toString('utf8')) };
     }
     return { value };
   } catch (error) {

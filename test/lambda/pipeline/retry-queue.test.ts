@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { MAX_DECOMPRESSED_BYTES } from '../../../lambda/pipeline/decode';
 import {
   createSqsRetryQueue,
   readRetryQueueBody,
@@ -52,6 +54,13 @@ describe('parked message encoding', () => {
     expect(bodies.length).toBeGreaterThan(1);
     for (const body of bodies) expect(Buffer.byteLength(body)).toBeLessThanOrEqual(16 * 1024);
     expect(readRetryQueueBody(bodies[0], 'sentry')).toMatchObject({ ok: false, reason: expect.stringContaining('inspect by hand') });
+  });
+
+  test('refuses a gzipped body that inflates beyond the decode guard, without inflating it whole', () => {
+    // Whitespace then a well-formed parked message: read whole, it would be accepted.
+    const inner = Buffer.from(JSON.stringify(message({ event_id: 'a'.repeat(32) })));
+    const bomb = gzipSync(Buffer.concat([Buffer.alloc(MAX_DECOMPRESSED_BYTES, 0x20), inner])).toString('base64');
+    expect(readRetryQueueBody(JSON.stringify({ v: 1, encoding: 'gzip-base64', data: bomb }), 'sentry')).toMatchObject({ ok: false, reason: expect.stringContaining('unreadable parked message') });
   });
 
   test.each([['not json'], ['[]'], ['{"v":2}'], ['{"v":1,"destination":"sentry","reason":"x","attempt":1,"item":{"kind":"nope"}}']])(
