@@ -40,6 +40,8 @@ export interface BundleProcess {
   invoke(event: unknown, remainingMs?: number): Promise<unknown>;
   /** Everything the process wrote to stdout so far, split in lines. */
   stdoutLines(): string[];
+  /** The process's peak RSS (MB) as of its last answered invocation: what Lambda's memory limit counts. */
+  peakRssMb(): number;
   stop(): Promise<void>;
 }
 
@@ -49,7 +51,7 @@ process.on('message', async ({ id, event, remainingMs }) => {
   const deadline = Date.now() + remainingMs;
   try {
     const result = await handler(event, { awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef', getRemainingTimeInMillis: () => deadline - Date.now() });
-    process.send({ id, result });
+    process.send({ id, result, maxRssKb: process.resourceUsage().maxRSS });
   } catch (error) {
     process.send({ id, error: String(error && error.message || error) });
   }
@@ -66,6 +68,7 @@ export async function startBundleProcess(bundle: BuiltBundle, env: Readonly<Reco
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 0;
+  let maxRssKb = 0;
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     process.stderr.write(chunk);
@@ -80,7 +83,8 @@ export async function startBundleProcess(bundle: BuiltBundle, env: Readonly<Reco
       for (const waiter of pending.values()) waiter.reject(error);
       pending.clear();
     });
-    child.on('message', (message: { ready?: boolean; id?: number; result?: unknown; error?: string }) => {
+    child.on('message', (message: { ready?: boolean; id?: number; result?: unknown; error?: string; maxRssKb?: number }) => {
+      if (message.maxRssKb !== undefined) maxRssKb = message.maxRssKb;
       if (message.ready) return resolve();
       const waiter = pending.get(message.id!);
       pending.delete(message.id!);
@@ -96,6 +100,7 @@ export async function startBundleProcess(bundle: BuiltBundle, env: Readonly<Reco
         child.send({ id, event, remainingMs });
       }),
     stdoutLines: () => stdout.split('\n').filter((line) => line.trim() !== ''),
+    peakRssMb: () => maxRssKb / 1024,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return; // already gone (a crash ends by signal)
       child.removeAllListeners('exit');
