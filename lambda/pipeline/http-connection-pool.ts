@@ -37,7 +37,7 @@ export class ConnectionPool implements ConnectionOwner {
     if (idle) return idle;
     if (this.open >= this.maxSockets) return undefined;
     this.open++;
-    return new HttpConnection(this.connect(), this);
+    return new HttpConnection((onread) => this.connect(onread), this);
   }
 
   /** A connection, waiting while `maxSockets` are busy. */
@@ -108,12 +108,14 @@ export class ConnectionPool implements ConnectionOwner {
     return undefined;
   }
 
-  private connect(): net.Socket {
+  /** `onread`: the socket reads into the connection's own buffer and calls it, instead of emitting a chunk per read. */
+  private connect(onread: net.OnReadOpts): net.Socket {
     const { protocol, hostname, port } = this.origin;
+    // tls.connect honours `onread` as net.connect does (Node's documentation); @types/node leaves it out of its options.
     const socket =
       protocol === 'https:'
-        ? tls.connect({ host: hostname, port, servername: net.isIP(hostname) ? undefined : hostname, ALPNProtocols: ['http/1.1'], ...(this.options.ca !== undefined ? { ca: this.options.ca } : {}) })
-        : net.connect({ host: hostname, port });
+        ? tls.connect({ host: hostname, port, ...({ onread } as tls.ConnectionOptions), servername: net.isIP(hostname) ? undefined : hostname, ALPNProtocols: ['http/1.1'], ...(this.options.ca !== undefined ? { ca: this.options.ca } : {}) })
+        : net.connect({ host: hostname, port, onread });
     socket.setNoDelay(true);
     return socket;
   }

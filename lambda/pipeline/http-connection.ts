@@ -12,6 +12,8 @@ import { describeError } from './unknown-values';
 
 /** We read only status and headers that matter; a longer answer body is cut. */
 const MAX_RESPONSE_BODY_BYTES = 64 * 1024;
+/** Each connection reads into one buffer of its own; an answer larger than this arrives in several reads. */
+const READ_BUFFER_BYTES = 16 * 1024;
 
 export interface HttpAnswer {
   readonly status: number;
@@ -54,12 +56,18 @@ export class HttpConnection {
   /** Epoch ms after which the server may have closed it while idle; undefined when it announced no timeout. */
   expiresAt: number | undefined;
 
+  readonly socket: net.Socket;
+
+  /** @param connect opens the socket, handing its reads (into a buffer of ours, not a stream's chunks) to `onRead`. */
   constructor(
-    readonly socket: net.Socket,
+    connect: (onRead: net.OnReadOpts) => net.Socket,
     private readonly owner: ConnectionOwner,
   ) {
     this.onTimeout = () => this.fail(new NetworkError(`no answer within ${this.inFlight?.timeoutMs} ms`, 'ETIMEDOUT'));
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    const buffer = Buffer.allocUnsafe(READ_BUFFER_BYTES);
+    // The parser copies what it needs out of the buffer at once, so the next read may overwrite it.
+    const socket = connect({ buffer, callback: (length: number) => { this.onData(buffer, length); return true; } });
+    this.socket = socket;
     socket.on('end', () => this.onEnd());
     socket.on('close', () => this.onEnd());
     socket.on('error', (error: Error) => (this.inFlight ? this.fail(toNetworkError(error)) : this.owner.forget(this)));
@@ -79,11 +87,11 @@ export class HttpConnection {
     });
   }
 
-  private onData(chunk: Buffer): void {
+  private onData(chunk: Buffer, length: number): void {
     if (!this.inFlight) return this.owner.forget(this);
     let response: ParsedResponse | undefined;
     try {
-      response = this.parser.push(chunk);
+      response = this.parser.push(chunk, length);
     } catch (error) {
       return this.fail(protocolError(error));
     }

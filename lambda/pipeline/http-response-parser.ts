@@ -79,13 +79,16 @@ export class ResponseParser {
     this.trailingBytes = 0;
   }
 
-  /** Feeds bytes; returns the response once it is complete. Throws HttpProtocolError on a malformed answer. */
-  push(chunk: Buffer): ParsedResponse | undefined {
+  /**
+   * Feeds the first `length` bytes of `chunk` (all of it by default); returns the response once it is complete.
+   * Throws HttpProtocolError on a malformed answer.
+   */
+  push(chunk: Buffer, length: number = chunk.length): ParsedResponse | undefined {
     if (this.result) {
-      this.trailingBytes += chunk.length;
+      this.trailingBytes += length;
       return this.result;
     }
-    this.pending += chunk.toString('latin1');
+    this.pending += chunk.toString('latin1', 0, length);
     while (!this.result) {
       if (!this.head) {
         if (!this.readHead()) return undefined;

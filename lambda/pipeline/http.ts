@@ -12,7 +12,8 @@ export { NetworkError, type HttpAnswer } from './http-connection';
  * batch, and `node:http`'s per-request machinery (ClientRequest, agent bookkeeping, header objects, stream events)
  * costs more CPU than the rest of the forwarder's work on the event. A forwarder only ever needs one thing, a POST
  * with a known length and a small answer, so it writes the request in one `write` and reads the answer with a small
- * HTTP/1.1 parser (http-response-parser.ts); each connection keeps its listeners and parser for its whole life
+ * HTTP/1.1 parser (http-response-parser.ts); each connection keeps its listeners, parser and read buffer for its
+ * whole life, and the socket reads into that buffer (`onread`) rather than handing a new chunk to a stream per read
  * (http-connection.ts). Measured on loopback, 1.5 KB envelopes, 8 in flight: about 52 µs of CPU per request for
  * `node:http` with a keep-alive agent once warm (~175 µs in a fresh process's first few hundred requests), about 15 µs
  * for this path (~60 µs).

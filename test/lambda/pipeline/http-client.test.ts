@@ -91,6 +91,26 @@ describe('HttpClient', () => {
     });
   });
 
+  test('an answer larger than a read arrives whole (up to the body cap), and its connection carries the next', async () => {
+    // 200 KiB of UTF-8 text (multi-byte characters across read boundaries), far more than one read of the socket.
+    const big = '{"detail":"' + 'quota überschritten – 配额 '.repeat(7000) + '"}';
+    const server = await rawServer((n, socket) => {
+      const body = n === 1 ? Buffer.from(big, 'utf8') : Buffer.from('{}');
+      socket.write(`HTTP/1.1 429 Too Many Requests\r\nRetry-After: 7\r\nContent-Length: ${body.length}\r\n\r\n`);
+      socket.write(body);
+    });
+    await withClient(server, async (client) => {
+      const first = await post(client, server.url);
+      expect(first.status).toBe(429);
+      expect(first.headers['retry-after']).toBe('7');
+      // The body is kept up to 64 KiB: a prefix of the answer (a character cut at the cap decodes as U+FFFD).
+      expect(first.body.length).toBeGreaterThan(20_000);
+      expect(big.startsWith(first.body.replace(/\uFFFD$/, ''))).toBe(true);
+      expect((await post(client, server.url)).body).toBe('{}');
+      expect(server.connections()).toBe(1);
+    });
+  });
+
   test('writes the caller\'s headers on every post, and refuses a header with a line break before writing anything', async () => {
     const heads: string[] = [];
     const server = await rawServer((_n, socket, head) => {
@@ -248,13 +268,14 @@ describe('HttpClient', () => {
       /** Listener counts of every idle connection's socket. */
       const listenersOnIdle = () => {
         const connections = Array.from({ length: pool.size }, () => pool.take()!);
-        const counts = connections.map((connection) => ['data', 'end', 'close', 'error'].map((name) => connection.socket.listenerCount(name)));
+        const counts = connections.map((connection) => ['end', 'close', 'error'].map((name) => connection.socket.listenerCount(name)));
         for (const connection of connections) pool.release(connection, true);
         return counts;
       };
       await post(client, server.url);
       const [afterOne] = listenersOnIdle();
-      expect(afterOne[0]).toBe(1);
+      // Ours: one each for end, close and error (Node may add its own; reads go to the connection's onread callback).
+      for (const count of afterOne) expect(count).toBeGreaterThanOrEqual(1);
       for (let i = 0; i < 50; i++) await post(client, server.url);
       for (let i = 0; i < 10; i++) await Promise.all(Array.from({ length: 8 }, () => post(client, server.url)));
       expect(server.connections()).toBe(8);

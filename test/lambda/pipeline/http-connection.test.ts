@@ -11,11 +11,11 @@ describe('HttpConnection', () => {
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const socket = net.connect((server.address() as net.AddressInfo).port, '127.0.0.1');
-    await new Promise((resolve) => socket.once('connect', resolve));
     const released: boolean[] = [];
     const owner: ConnectionOwner = { release: (_connection, reusable) => released.push(reusable), forget: () => undefined };
-    const connection = new HttpConnection(socket, owner);
+    const connection = new HttpConnection((onread) => net.connect({ port: (server.address() as net.AddressInfo).port, host: '127.0.0.1', onread }), owner);
+    const { socket } = connection;
+    await new Promise((resolve) => socket.once('connect', resolve));
     try {
       const first = connection.exchange('POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 0\r\n\r\n', 5_000);
       await expect(connection.exchange('POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 0\r\n\r\n', 5_000)).rejects.toThrow(/busy/);
