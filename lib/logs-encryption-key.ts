@@ -29,8 +29,9 @@ export interface LogsEncryptionKeyProps {
 }
 
 /**
- * One dedicated KMS key per environment for its logs: not shared with Secrets Manager or anything else, rotated
- * yearly, kept on stack deletion.
+ * One dedicated KMS key per environment for its logs and what carries them: the log groups, the forwarders' retry
+ * and dead-letter queues and the forwarders' secrets, each grant scoped by its own encryption-context condition (no
+ * other service or account shares it); rotated yearly, kept on stack deletion.
  *
  * aws-cdk-lib does not grant CloudWatch Logs the use of a key passed as a log group's `encryptionKey`
  * (aws/aws-cdk#28304), and CreateLogGroup then fails. This construct adds that grant, scoped by the

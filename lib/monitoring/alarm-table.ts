@@ -241,6 +241,23 @@ export const ALARM_TABLE: readonly AlarmRow[] = [
     todo: (f) => `Read the ERROR lines of the forwarder's log group ${f.logGroupName}.`,
   },
   {
+    id: 'ForwarderDestinationFailures',
+    scope: 'forwarder',
+    kind: 'static',
+    what: "Failed invocations Lambda could not write to a forwarder's dead-letter queue (its on-failure destination)",
+    threshold: 'none',
+    // Lambda's only signal that an on-failure record was dropped (permissions, KMS, a record over the queue's size).
+    metric: (f) => f.function.metric('DestinationDeliveryFailures', { statistic: 'Sum', period: FIVE_MINUTES }),
+    label: (f) => f.destination,
+    comparison: GREATER_THAN_THRESHOLD,
+    value: () => 0,
+    evaluationPeriods: 1,
+    happened: (f) => `Lambda could not record crashed invocations of the ${f.destination} forwarder in its dead-letter queue: those log batches are lost.`,
+    queries: [],
+    todo: (f) =>
+      `Check the forwarder role's sqs:SendMessage and KMS grants on the dead-letter queue, and the forwarder's log group ${f.logGroupName} for the crashes; replay the lost window from the source log groups (the archive or the groups themselves).`,
+  },
+  {
     id: 'ForwarderThrottles',
     scope: 'forwarder',
     kind: 'static',

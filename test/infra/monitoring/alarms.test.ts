@@ -48,6 +48,7 @@ describe('alarms of a full environment (prod with both forwarders and the archiv
           `ForwarderDeadLetters-${f}`,
           `ForwarderRetryBacklog-${f}`,
           `ForwarderErrors-${f}`,
+          `ForwarderDestinationFailures-${f}`,
           `ForwarderThrottles-${f}`,
         ]),
         'ArchiveDeliveryDelay',
@@ -148,12 +149,14 @@ describe('alarms of a full environment (prod with both forwarders and the archiv
     expect(wiring.dependencies).toContain(environment.monitoring);
   });
 
-  test('forwarder health: dead letters, a retry backlog over 15 minutes, Lambda errors and throttles', () => {
+  test('forwarder health: dead letters, a retry backlog over 15 minutes, Lambda errors, dropped on-failure records and throttles', () => {
     for (const f of ['sentry', 'langfuse']) {
       expect(alarm(`ForwarderDeadLetters-${f}`)).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateNumberOfMessagesVisible', Statistic: 'Maximum', Threshold: 0 });
       expect(alarm(`ForwarderRetryBacklog-${f}`)).toMatchObject({ Namespace: 'AWS/SQS', MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 15 * 60 });
       expect(alarm(`ForwarderErrors-${f}`)).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Errors', Threshold: 0 });
       expect(alarm(`ForwarderThrottles-${f}`)).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'Throttles', Threshold: 0 });
+      // A crashed invocation Lambda could not record in the dead-letter queue is lost: the one metric that says so.
+      expect(alarm(`ForwarderDestinationFailures-${f}`)).toMatchObject({ Namespace: 'AWS/Lambda', MetricName: 'DestinationDeliveryFailures', Statistic: 'Sum', Threshold: 0 });
     }
     // The queues and functions of the Forwarding stack, each forwarder its own.
     expect(JSON.stringify(alarm('ForwarderDeadLetters-sentry').Dimensions)).toMatch(/SentryQueuesDeadLetterQueue/);
