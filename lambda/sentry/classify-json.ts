@@ -1,6 +1,7 @@
 import type { JsonObject, JsonValue, Mutable } from '../pipeline/types';
 import { LOG_FORMATS, type DetectedError, type ExceptionInfo, type LogFormat, type Platform, type StackFrame } from './detected-error';
 import { levelFrom, type LevelVerdict } from './levels';
+import { platformFailure, type PlatformReport } from './lambda-platform-report';
 import { parseAnyTrace } from './stack-traces/any-trace';
 import { goFrame } from './stack-traces/go';
 import { javaFrame } from './stack-traces/java';
@@ -44,13 +45,17 @@ const STRING_FIELD_KEYS = {
 const readStringFields = preferredFieldsReader(STRING_FIELD_KEYS, readEachWith(STRING_FIELD_KEYS, nonBlankString));
 /** Nested causes followed per error object; deeper chains are cut. */
 const MAX_CAUSES = 10;
-/** Lambda platform statuses that mean the invocation or init failed. */
-const FAILED_STATUSES = new Set(['error', 'failure', 'timeout']);
+/** The platform records that end a phase, and the phase each ends. */
+const PLATFORM_REPORT_PHASES: ReadonlyMap<string, PlatformReport['phase']> = new Map([
+  ['platform.report', 'invocation'],
+  ['platform.initReport', 'init'],
+  ['platform.restoreReport', 'restore'],
+]);
 /** Python's runtime sends only the frames: `  File "...", line N, in fn`. */
 const PYTHON_FRAMES_ONLY = /^\s*File "/;
 
 export function classifyJson(json: JsonObject): DetectedError | undefined {
-  if (typeof json.type === 'string' && json.type.startsWith('platform.')) return platformEvent(json);
+  if (typeof json.type === 'string' && json.type.startsWith('platform.')) return platformEvent(json, json.type);
   const level = levelOf(json);
   if (level === 'below-error') return undefined;
   const format = formatOf(json);
@@ -246,25 +251,20 @@ function javaType(qualified: string): { type: string; module?: string } {
   return dot >= 0 ? { type: qualified.slice(dot + 1), module: qualified.slice(0, dot) } : { type: qualified };
 }
 
-/** Lambda platform events (JSON log format): a failed or timed-out init or invoke. */
-function platformEvent(json: JsonObject): DetectedError | undefined {
-  if (json.type !== 'platform.report' && json.type !== 'platform.initReport') return undefined;
+/** The platform's own JSON records: a failed init, restore or invocation (its `status`), never a routine one. */
+function platformEvent(json: JsonObject, type: string): DetectedError | undefined {
+  const phase = PLATFORM_REPORT_PHASES.get(type);
+  if (!phase) return undefined;
   const record = isRecord(json.record) ? json.record : {};
-  const status = stringOf(record.status);
-  if (!status || !FAILED_STATUSES.has(status)) return undefined;
-  const errorType = stringOf(record.errorType) ?? (status === 'timeout' ? 'Sandbox.Timedout' : 'Runtime.Error');
-  const phase = json.type === 'platform.initReport' ? 'init' : 'invocation';
   const metrics = isRecord(record.metrics) ? record.metrics : {};
-  const duration = typeof metrics.durationMs === 'number' ? ` after ${metrics.durationMs} ms` : '';
-  return {
-    level: 'error',
-    format: LOG_FORMATS.lambdaPlatform,
-    platform: 'other',
-    message: `Lambda ${phase} ${status === 'timeout' ? 'timed out' : 'failed'}${duration} (${errorType})`,
-    exceptions: [{ type: errorType, value: `${phase} ${status}${duration}`, frames: [] }],
-    ...optional('timestamp', timestampOf(json)),
+  return platformFailure({
+    phase,
+    status: stringOf(record.status),
+    ...optional('errorType', stringOf(record.errorType)),
+    ...optional('durationMs', typeof metrics.durationMs === 'number' ? metrics.durationMs : undefined),
     ...optional('requestId', stringOf(record.requestId)),
-  };
+    ...optional('timestamp', timestampOf(json)),
+  });
 }
 
 function messageOf(json: JsonObject): string {

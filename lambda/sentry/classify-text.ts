@@ -4,6 +4,7 @@ import { classifyJson, lambdaRuntimeError, type Found } from './classify-json';
 import { LOG_FORMATS, type DetectedError, type LogFormat, type Platform } from './detected-error';
 import { containing, execGuarded, guarded } from './guarded-pattern';
 import { levelFrom, type LevelVerdict } from './levels';
+import { platformFailure, textPlatformReport } from './lambda-platform-report';
 import { parseAnyTrace } from './stack-traces/any-trace';
 import { splitJavaHeader } from './stack-traces/java';
 import { firstLine as firstLineOf, isSpace } from './stack-traces/lines';
@@ -13,7 +14,7 @@ import { splitPythonException } from './stack-traces/python';
 /**
  * Errors in plain-text lines: the Lambda runtime's text format (Node `ts\treqId\tLEVEL\tmsg`, Python
  * `[LEVEL]\tts\treqId\tmsg`, `Invoke Error`/`Uncaught Exception` with their JSON, `Task timed out after`,
- * `Runtime exited with error`, `Runtime.ImportModuleError`), bare stack traces (V8, Python, Java, Go) and ordinary
+ * `Runtime exited with error`, `Runtime.ImportModuleError`, failed `REPORT`/`INIT_REPORT`/`RESTORE_REPORT` lines), bare stack traces (V8, Python, Java, Go) and ordinary
  * text logs with an upper-case level word (`2026-11-21 09:30:00,123 ERROR [main] ...`) or logfmt `level=error`.
  * A word like "errors" or "errorCount=0" is not a level, so "0 errors" is not an error.
  */
@@ -78,6 +79,11 @@ export function classifyText(message: string): DetectedError | undefined {
     if (inner) return withEnvelope(inner, envelope);
     if (envelope.level === 'below-error' || envelope.level === 'unknown') return undefined;
   }
+
+  // The platform's report lines end here either way: a failed phase is an error (as its JSON record would be), a
+  // routine one is not, and its `Error Type: Runtime.…` must not pass for a runtime error line below.
+  const report = textPlatformReport(body);
+  if (report) return platformFailure(report, LOG_FORMATS.lambdaText);
 
   const runtime = lambdaRuntimeFailure(envelope);
   if (runtime) return runtime;

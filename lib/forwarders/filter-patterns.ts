@@ -59,10 +59,11 @@ export const LAMBDA_RUNTIME_FAILURE_ALTERNATIVES = [
   // "Invoke Error" lines and JSON-format error records ("errorType", "errorMessage", "stackTrace").
   'Invoke.Error',
   'errorType',
-  // JSON log format: platform.runtimeDone / platform.report with "status":"error" | "timeout" | "failure".
-  'status.{1,4}error',
-  'status.{1,4}timeout',
-  'status.{1,4}failure',
+  // A failed phase: JSON log format's platform records ("status":"error" | "timeout" | "failure") and the text
+  // format's report lines ("INIT_REPORT Init Duration: 1236.04 ms\tPhase: init\tStatus: timeout", REPORT, RESTORE_REPORT).
+  '[Ss]tatus.{1,4}error',
+  '[Ss]tatus.{1,4}timeout',
+  '[Ss]tatus.{1,4}failure',
 ] as const;
 
 /** Matches every event: an `errors` group holds nothing else. */

@@ -61,6 +61,9 @@ const LAMBDA_RUNTIME_FAILURES: ReadonlyArray<[string, string]> = [
   ['handler not found', '[ERROR] Runtime.HandlerNotFound: Handler \'handler\' missing on module \'app\''],
   ['JSON log format app error', '{"timestamp":"2026-11-20T10:15:00.123Z","level":"ERROR","message":{"errorType":"TypeError","errorMessage":"x is undefined","stackTrace":[]},"requestId":"c0ffee00"}'],
   ['JSON log format timeout', '{"time":"2026-11-20T10:15:03.004Z","type":"platform.runtimeDone","record":{"requestId":"c0ffee00","status":"timeout","metrics":{"durationMs":3000.2}}}'],
+  ['text INIT_REPORT extension crash', 'INIT_REPORT Init Duration: 1236.04 ms\tPhase: init\tStatus: error\tError Type: Extension.Crash'],
+  ['text INIT_REPORT init timeout', 'INIT_REPORT Init Duration: 10000.00 ms\tPhase: init\tStatus: timeout'],
+  ['text REPORT out of memory', 'REPORT RequestId: c0ffee00-1111-2222-3333-444455556666\tDuration: 1401.26 ms\tBilled Duration: 1402 ms\tMemory Size: 128 MB\tMax Memory Used: 128 MB\tStatus: error\tError Type: Runtime.OutOfMemory'],
   ['JSON log format failure', '{"time":"2026-11-20T10:15:03.004Z","type":"platform.report","record":{"requestId":"c0ffee00","status":"error","errorType":"Runtime.ExitError"}}'],
 ];
 
@@ -68,6 +71,8 @@ const LAMBDA_ROUTINE_LINES: ReadonlyArray<[string, string]> = [
   ['START', 'START RequestId: c0ffee00-1111-2222-3333-444455556666 Version: $LATEST'],
   ['END', 'END RequestId: c0ffee00-1111-2222-3333-444455556666'],
   ['REPORT', 'REPORT RequestId: c0ffee00-1111-2222-3333-444455556666\tDuration: 12.31 ms\tBilled Duration: 13 ms\tMemory Size: 256 MB\tMax Memory Used: 71 MB'],
+  ['RESTORE_REPORT', 'RESTORE_REPORT Restore Duration: 571.67 ms'],
+  ['INIT_REPORT success', 'INIT_REPORT Init Duration: 212.40 ms\tPhase: init\tStatus: success'],
   ['JSON runtimeDone success', '{"time":"2026-11-20T10:15:00.200Z","type":"platform.runtimeDone","record":{"requestId":"c0ffee00","status":"success"}}'],
   ['INFO line', '2026-11-20T10:15:00.123Z\tc0ffee00-1111-2222-3333-444455556666\tINFO\trotated secret, 0 errors'],
 ];
