@@ -80,9 +80,10 @@ export function classifyText(message: string): DetectedError | undefined {
     if (envelope.level === 'below-error' || envelope.level === 'unknown') return undefined;
   }
 
-  // The platform's report lines end here either way: a failed phase is an error (as its JSON record would be), a
-  // routine one is not, and its `Error Type: Runtime.…` must not pass for a runtime error line below.
-  const report = textPlatformReport(body);
+  // The platform's report lines (never behind a runtime prefix) end here either way: a failed phase is an error (as
+  // its JSON record would be), a routine one is not, and its `Error Type: Runtime.…` must not pass for a runtime
+  // error line below.
+  const report = envelope.format === LOG_FORMATS.plainText ? textPlatformReport(body) : undefined;
   if (report) return platformFailure(report, LOG_FORMATS.lambdaText);
 
   const runtime = lambdaRuntimeFailure(envelope);

@@ -1,10 +1,12 @@
+import type { Mutable } from '../pipeline/types';
 import { LOG_FORMATS, type DetectedError, type LogFormat } from './detected-error';
 
 /**
  * What the Lambda platform reports at the end of a phase, in either log format: JSON's `platform.report`,
  * `platform.initReport` and `platform.restoreReport` records, or the text format's `REPORT`, `INIT_REPORT` and
  * `RESTORE_REPORT` lines (`INIT_REPORT Init Duration: 1236.04 ms\tPhase: init\tStatus: error\tError Type:
- * Extension.Crash`). Both formats become the same error, so a function's failures group alike whichever it logs.
+ * Extension.Crash`). Both formats map alike (only the event's `log.format` tells them apart), so a function's failures
+ * group the same whichever format it logs in.
  */
 export interface PlatformReport {
   readonly phase: 'init' | 'invocation' | 'restore';
@@ -18,48 +20,55 @@ export interface PlatformReport {
 /** The statuses that mean the phase failed (anything else, `success` above all, is routine). */
 const FAILED_STATUSES: ReadonlySet<string> = new Set(['error', 'failure', 'timeout']);
 
-/** The error a failed phase is, or undefined for a phase that went well. */
+/**
+ * The error a failed phase is, or undefined for a phase that went well. The exception's value names the phase and
+ * status only: the duration (in the message) varies per occurrence and would split one failure into many issues.
+ */
 export function platformFailure(report: PlatformReport, format: LogFormat = LOG_FORMATS.lambdaPlatform): DetectedError | undefined {
   const { phase, status } = report;
   if (!status || !FAILED_STATUSES.has(status)) return undefined;
   const errorType = report.errorType ?? (status === 'timeout' ? 'Sandbox.Timedout' : 'Runtime.Error');
   const duration = report.durationMs !== undefined ? ` after ${report.durationMs} ms` : '';
-  const error: DetectedError = {
+  const error: Mutable<DetectedError> = {
     level: 'error',
     format,
     platform: 'other',
     message: `Lambda ${phase} ${status === 'timeout' ? 'timed out' : 'failed'}${duration} (${errorType})`,
-    exceptions: [{ type: errorType, value: `${phase} ${status}${duration}`, frames: [] }],
-    ...(report.timestamp !== undefined ? { timestamp: report.timestamp } : {}),
-    ...(report.requestId !== undefined ? { requestId: report.requestId } : {}),
+    exceptions: [{ type: errorType, value: `${phase} ${status}`, frames: [] }],
   };
+  if (report.timestamp !== undefined) error.timestamp = report.timestamp;
+  if (report.requestId !== undefined) error.requestId = report.requestId;
   return error;
 }
 
-const TEXT_REPORT_START = /^(REPORT|INIT_REPORT|RESTORE_REPORT) /;
+/** How each report line starts, exactly as Lambda writes it: an application line that merely begins "REPORT" is not one. */
+const TEXT_REPORT_START = /^(REPORT RequestId: |INIT_REPORT Init Duration: |RESTORE_REPORT Restore Duration: )/;
+const TEXT_PHASES: Readonly<Record<string, PlatformReport['phase']>> = {
+  'REPORT RequestId: ': 'invocation',
+  'INIT_REPORT Init Duration: ': 'init',
+  'RESTORE_REPORT Restore Duration: ': 'restore',
+};
 const TEXT_FIELDS = {
   duration: /\bDuration: ([\d.]+) ms/,
-  status: /\bStatus: (\w+)/,
-  errorType: /\bError Type: (\S+)/,
+  status: /\tStatus: (\w+)/,
+  errorType: /\tError Type: (\S+)/,
   requestId: /^REPORT RequestId: (\S+)/,
 } as const;
-const TEXT_PHASES = { REPORT: 'invocation', INIT_REPORT: 'init', RESTORE_REPORT: 'restore' } as const;
 
 /**
- * The text format's report line (its fields tab-separated, in the order Lambda writes them, read by name here), or
- * undefined for any other line. The first `Duration:` is the phase's own (`REPORT` also has `Billed Duration:`).
+ * The text format's report line (tab-separated fields in the order Lambda writes them, read here by name), or
+ * undefined for any other line. The first `Duration:` is the phase's own: REPORT's `Billed Duration:` and a cold
+ * start's `Init Duration:` come after it.
  */
 export function textPlatformReport(line: string): PlatformReport | undefined {
   const start = TEXT_REPORT_START.exec(line);
   if (!start) return undefined;
+  const report: Mutable<PlatformReport> = { phase: TEXT_PHASES[start[1]], status: TEXT_FIELDS.status.exec(line)?.[1] };
   const duration = TEXT_FIELDS.duration.exec(line);
+  if (duration) report.durationMs = Number(duration[1]);
   const errorType = TEXT_FIELDS.errorType.exec(line)?.[1];
+  if (errorType !== undefined) report.errorType = errorType;
   const requestId = TEXT_FIELDS.requestId.exec(line)?.[1];
-  return {
-    phase: TEXT_PHASES[start[1] as keyof typeof TEXT_PHASES],
-    status: TEXT_FIELDS.status.exec(line)?.[1],
-    ...(duration ? { durationMs: Number(duration[1]) } : {}),
-    ...(errorType !== undefined ? { errorType } : {}),
-    ...(requestId !== undefined ? { requestId } : {}),
-  };
+  if (requestId !== undefined) report.requestId = requestId;
+  return report;
 }

@@ -276,6 +276,11 @@ describe('HttpClient', () => {
       const [afterOne] = listenersOnIdle();
       // Ours: one each for end, close and error (Node may add its own; reads go to the connection's onread callback).
       for (const count of afterOne) expect(count).toBeGreaterThanOrEqual(1);
+      // No stream of chunks: the socket hands its reads to the connection's callback.
+      expect(client.poolFor(new URL(server.url)).size).toBe(1);
+      const connection = pool.take()!;
+      expect(connection.socket.listenerCount('data')).toBe(0);
+      pool.release(connection, true);
       for (let i = 0; i < 50; i++) await post(client, server.url);
       for (let i = 0; i < 10; i++) await Promise.all(Array.from({ length: 8 }, () => post(client, server.url)));
       expect(server.connections()).toBe(8);
