@@ -1,7 +1,7 @@
 import type { JsonObject, JsonValue, Mutable } from '../pipeline/types';
 import { LOG_FORMATS, type DetectedError, type ExceptionInfo, type LogFormat, type Platform, type StackFrame } from './detected-error';
 import { levelFrom, type LevelVerdict } from './levels';
-import { platformFailure, type PlatformReport } from './lambda-platform-report';
+import { isFailedStatus, platformFailure, type PlatformReport } from './lambda-platform-report';
 import { parseAnyTrace } from './stack-traces/any-trace';
 import { goFrame } from './stack-traces/go';
 import { javaFrame } from './stack-traces/java';
@@ -256,15 +256,19 @@ function platformEvent(json: JsonObject, type: string): DetectedError | undefine
   const phase = PLATFORM_REPORT_PHASES.get(type);
   if (!phase) return undefined;
   const record = isRecord(json.record) ? json.record : {};
+  const status = stringOf(record.status);
+  if (!isFailedStatus(status)) return undefined;
+  // Assigned one by one (not spread from small objects), like the errors below.
+  const report: Mutable<PlatformReport> = { phase, status };
+  const errorType = stringOf(record.errorType);
+  if (errorType !== undefined) report.errorType = errorType;
   const metrics = isRecord(record.metrics) ? record.metrics : {};
-  return platformFailure({
-    phase,
-    status: stringOf(record.status),
-    ...optional('errorType', stringOf(record.errorType)),
-    ...optional('durationMs', typeof metrics.durationMs === 'number' ? metrics.durationMs : undefined),
-    ...optional('requestId', stringOf(record.requestId)),
-    ...optional('timestamp', timestampOf(json)),
-  });
+  if (typeof metrics.durationMs === 'number') report.durationMs = metrics.durationMs;
+  const requestId = stringOf(record.requestId);
+  if (requestId !== undefined) report.requestId = requestId;
+  const timestamp = timestampOf(json);
+  if (timestamp !== undefined) report.timestamp = timestamp;
+  return platformFailure(report);
 }
 
 function messageOf(json: JsonObject): string {
@@ -307,8 +311,4 @@ function stringOf(value: JsonValue | undefined): string | undefined {
 
 function numberString(value: JsonValue | undefined): string | undefined {
   return typeof value === 'number' ? String(value) : undefined;
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 }

@@ -82,9 +82,10 @@ export function classifyText(message: string): DetectedError | undefined {
 
   // The platform's report lines (never behind a runtime prefix) end here either way: a failed phase is an error (as
   // its JSON record would be), a routine one is not, and its `Error Type: Runtime.…` must not pass for a runtime
-  // error line below.
+  // error line below. A timed-out invocation is the exception: the text format always writes its own
+  // `Task timed out after` line too, and the REPORT would make a second issue of the same timeout.
   const report = envelope.format === LOG_FORMATS.plainText ? textPlatformReport(body) : undefined;
-  if (report) return platformFailure(report, LOG_FORMATS.lambdaText);
+  if (report) return report.phase === 'invocation' && report.status === 'timeout' ? undefined : platformFailure(report, LOG_FORMATS.lambdaText);
 
   const runtime = lambdaRuntimeFailure(envelope);
   if (runtime) return runtime;

@@ -1,5 +1,6 @@
 import type { Mutable } from '../pipeline/types';
 import { LOG_FORMATS, type DetectedError, type LogFormat } from './detected-error';
+import { execGuarded, guarded, startingWith } from './guarded-pattern';
 
 /**
  * What the Lambda platform reports at the end of a phase, in either log format: JSON's `platform.report`,
@@ -20,13 +21,18 @@ export interface PlatformReport {
 /** The statuses that mean the phase failed (anything else, `success` above all, is routine). */
 const FAILED_STATUSES: ReadonlySet<string> = new Set(['error', 'failure', 'timeout']);
 
+/** Whether a report's status says its phase failed: a routine report is read no further. */
+export function isFailedStatus(status: string | undefined): status is string {
+  return status !== undefined && FAILED_STATUSES.has(status);
+}
+
 /**
  * The error a failed phase is, or undefined for a phase that went well. The exception's value names the phase and
  * status only: the duration (in the message) varies per occurrence and would split one failure into many issues.
  */
 export function platformFailure(report: PlatformReport, format: LogFormat = LOG_FORMATS.lambdaPlatform): DetectedError | undefined {
   const { phase, status } = report;
-  if (!status || !FAILED_STATUSES.has(status)) return undefined;
+  if (!isFailedStatus(status)) return undefined;
   const errorType = report.errorType ?? (status === 'timeout' ? 'Sandbox.Timedout' : 'Runtime.Error');
   const duration = report.durationMs !== undefined ? ` after ${report.durationMs} ms` : '';
   const error: Mutable<DetectedError> = {
@@ -41,34 +47,35 @@ export function platformFailure(report: PlatformReport, format: LogFormat = LOG_
   return error;
 }
 
-/** How each report line starts, exactly as Lambda writes it: an application line that merely begins "REPORT" is not one. */
-const TEXT_REPORT_START = /^(REPORT RequestId: |INIT_REPORT Init Duration: |RESTORE_REPORT Restore Duration: )/;
-const TEXT_PHASES: Readonly<Record<string, PlatformReport['phase']>> = {
-  'REPORT RequestId: ': 'invocation',
-  'INIT_REPORT Init Duration: ': 'init',
-  'RESTORE_REPORT Restore Duration: ': 'restore',
-};
+/**
+ * A report line's start, exactly as Lambda writes it (an application line that merely begins "REPORT" is not one);
+ * group 1 is REPORT's request id.
+ */
+const TEXT_REPORT_START = guarded(/^(?:REPORT RequestId: (\S+)|INIT_REPORT Init Duration: |RESTORE_REPORT Restore Duration: )/, startingWith('RI'));
 const TEXT_FIELDS = {
   duration: /\bDuration: ([\d.]+) ms/,
   status: /\tStatus: (\w+)/,
   errorType: /\tError Type: (\S+)/,
-  requestId: /^REPORT RequestId: (\S+)/,
 } as const;
 
 /**
  * The text format's report line (tab-separated fields in the order Lambda writes them, read here by name), or
- * undefined for any other line. The first `Duration:` is the phase's own: REPORT's `Billed Duration:` and a cold
- * start's `Init Duration:` come after it.
+ * undefined for any other line; of a routine report only the phase and status are read. The first `Duration:` is the
+ * phase's own: REPORT's `Billed Duration:` and a cold start's `Init Duration:` come after it.
  */
 export function textPlatformReport(line: string): PlatformReport | undefined {
-  const start = TEXT_REPORT_START.exec(line);
+  const start = execGuarded(TEXT_REPORT_START, line);
   if (!start) return undefined;
-  const report: Mutable<PlatformReport> = { phase: TEXT_PHASES[start[1]], status: TEXT_FIELDS.status.exec(line)?.[1] };
+  const requestId = start[1];
+  const report: Mutable<PlatformReport> = {
+    phase: requestId !== undefined ? 'invocation' : line.startsWith('I') ? 'init' : 'restore',
+    status: TEXT_FIELDS.status.exec(line)?.[1],
+  };
+  if (!isFailedStatus(report.status)) return report;
+  if (requestId !== undefined) report.requestId = requestId;
   const duration = TEXT_FIELDS.duration.exec(line);
   if (duration) report.durationMs = Number(duration[1]);
   const errorType = TEXT_FIELDS.errorType.exec(line)?.[1];
   if (errorType !== undefined) report.errorType = errorType;
-  const requestId = TEXT_FIELDS.requestId.exec(line)?.[1];
-  if (requestId !== undefined) report.requestId = requestId;
   return report;
 }
