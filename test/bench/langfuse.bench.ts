@@ -16,7 +16,7 @@
  * log lines it came from: what the protocol makes us write per byte read.
  *
  * The child is the Lambda runtime's Node major (test/support/lambda-node.ts) with the functions' own NODE_OPTIONS;
- * peak RSS is its own (test/bench/peak-rss.js).
+ * peak RSS is its own (test/support/peak-rss.js).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -73,7 +73,7 @@ function subscriptionPayload(): string {
  */
 const CHILD = `
 const { gunzipSync, gzipSync } = require('node:zlib');
-const { peakRssMb } = require(${JSON.stringify(join(__dirname, 'peak-rss.js'))});
+const { peakRssMb } = require(${JSON.stringify(join(__dirname, '../support/peak-rss.js'))});
 const { readFileSync } = require('node:fs');
 const [bundle, workload, runs, gzipLevel] = process.argv.slice(1);
 const data = readFileSync(workload, 'utf8');

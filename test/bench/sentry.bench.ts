@@ -17,7 +17,7 @@
  * storm cap, mapping, redaction, envelope serialisation, retries or answer parsing.
  *
  * The handler runs on the Lambda runtime's Node major (test/support/lambda-node.ts) with the functions' own
- * NODE_OPTIONS, and peak RSS is the child's own (test/bench/peak-rss.js). Each configuration runs in several fresh
+ * NODE_OPTIONS, and peak RSS is the child's own (test/support/peak-rss.js). Each configuration runs in several fresh
  * containers (child processes); each time and ratio is the median over them, with the range of the ratios beside it,
  * peak RSS is the highest container's, and the counts (sent, suppressed) are the last container's.
  */
@@ -55,7 +55,7 @@ function mixedBatch(): { events: FixtureLogEvent[]; bytes: number } {
 
 /** Plain CommonJS, required by the child below (a bare `node`). */
 const KEEP_ALIVE_REPLAY = path.join(__dirname, 'keep-alive-replay.js');
-const PEAK_RSS = path.join(__dirname, 'peak-rss.js');
+const PEAK_RSS = path.join(__dirname, '../support/peak-rss.js');
 
 const DRIVER = `
 const zlib = require('node:zlib');

@@ -40,18 +40,19 @@ export interface BundleProcess {
   invoke(event: unknown, remainingMs?: number): Promise<unknown>;
   /** Everything the process wrote to stdout so far, split in lines. */
   stdoutLines(): string[];
-  /** The process's peak RSS (MB) as of its last answered invocation: what Lambda's memory limit counts. */
+  /** The process's own peak RSS (MB, test/support/peak-rss.js) as of its last answered invocation: what Lambda's memory limit counts. */
   peakRssMb(): number;
   stop(): Promise<void>;
 }
 
 const DRIVER = `
 const { handler } = require(process.env.BUNDLE_FILE);
+const { peakRssMb } = require(process.env.PEAK_RSS);
 process.on('message', async ({ id, event, remainingMs }) => {
   const deadline = Date.now() + remainingMs;
   try {
     const result = await handler(event, { awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef', getRemainingTimeInMillis: () => deadline - Date.now() });
-    process.send({ id, result, maxRssKb: process.resourceUsage().maxRSS });
+    process.send({ id, result, peakRssMb: peakRssMb() });
   } catch (error) {
     process.send({ id, error: String(error && error.message || error) });
   }
@@ -63,12 +64,12 @@ export async function startBundleProcess(bundle: BuiltBundle, env: Readonly<Reco
   const { fork } = await import('node:child_process');
   const driver = path.join(path.dirname(bundle.file), 'run-handler.js');
   fs.writeFileSync(driver, DRIVER);
-  const child = fork(driver, [], { env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: FORWARDER_NODE_OPTIONS, ...env, BUNDLE_FILE: bundle.file }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' });
+  const child = fork(driver, [], { env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: FORWARDER_NODE_OPTIONS, ...env, BUNDLE_FILE: bundle.file, PEAK_RSS: path.join(__dirname, 'peak-rss.js') }, stdio: ['ignore', 'pipe', 'pipe', 'ipc'], serialization: 'advanced' });
   let stdout = '';
   child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 0;
-  let maxRssKb = 0;
+  let peakRss = 0;
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     process.stderr.write(chunk);
@@ -83,8 +84,8 @@ export async function startBundleProcess(bundle: BuiltBundle, env: Readonly<Reco
       for (const waiter of pending.values()) waiter.reject(error);
       pending.clear();
     });
-    child.on('message', (message: { ready?: boolean; id?: number; result?: unknown; error?: string; maxRssKb?: number }) => {
-      if (message.maxRssKb !== undefined) maxRssKb = message.maxRssKb;
+    child.on('message', (message: { ready?: boolean; id?: number; result?: unknown; error?: string; peakRssMb?: number }) => {
+      if (message.peakRssMb !== undefined) peakRss = message.peakRssMb;
       if (message.ready) return resolve();
       const waiter = pending.get(message.id!);
       pending.delete(message.id!);
@@ -100,7 +101,7 @@ export async function startBundleProcess(bundle: BuiltBundle, env: Readonly<Reco
         child.send({ id, event, remainingMs });
       }),
     stdoutLines: () => stdout.split('\n').filter((line) => line.trim() !== ''),
-    peakRssMb: () => maxRssKb / 1024,
+    peakRssMb: () => peakRss,
     stop: async () => {
       if (child.exitCode !== null || child.signalCode !== null) return; // already gone (a crash ends by signal)
       child.removeAllListeners('exit');

@@ -1,6 +1,6 @@
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
-import { decodeSubscriptionData, MAX_DECOMPRESSED_BYTES } from '../../../lambda/pipeline/decode';
+import { decodeSubscriptionData, decompressedBytesLimit, MAX_DECOMPRESSED_BYTES } from '../../../lambda/pipeline/decode';
 import { CONTROL_MESSAGE, encodeAwsLogsData, subscriptionMessage } from '../../fixtures/logs/cloudwatch-payload';
 
 describe('decodeSubscriptionData', () => {
@@ -109,5 +109,14 @@ describe('decodeSubscriptionData', () => {
       ),
       { numRuns: 1000 },
     );
+  });
+});
+
+describe('decompressedBytesLimit', () => {
+  test('the limit is 32 KiB per MiB of memory, up to the gzip-bomb guard', () => {
+    expect(decompressedBytesLimit(128)).toBe(4 * 1024 * 1024);
+    expect(decompressedBytesLimit(256)).toBe(8 * 1024 * 1024);
+    expect(decompressedBytesLimit(10240)).toBe(32 * 1024 * 1024);
+    expect(decompressedBytesLimit(undefined)).toBe(32 * 1024 * 1024);
   });
 });

@@ -19,8 +19,9 @@ describe('HttpConnection', () => {
     try {
       const first = connection.exchange('POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 0\r\n\r\n', 5_000);
       await expect(connection.exchange('POST / HTTP/1.1\r\nhost: 127.0.0.1\r\ncontent-length: 0\r\n\r\n', 5_000)).rejects.toThrow(/busy/);
-      while (!answer) await new Promise((resolve) => setTimeout(resolve, 5));
-      answer();
+      for (let waited = 0; !answer && waited < 2_000; waited += 5) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(answer).toBeDefined();
+      answer!();
       await expect(first).resolves.toMatchObject({ status: 204 });
       expect(released).toEqual([true]);
     } finally {
