@@ -8,7 +8,10 @@ import { describeError, isRecord, typeOf } from './unknown-values';
  * payload it cannot read comes back as a typed failure with the reason, so the caller can park it.
  */
 
-/** Guards against gzip bombs: a real delivery is at most ~1 MB compressed, well under this once inflated. */
+/**
+ * The most any function inflates, whatever its memory: a guard against gzip bombs. What a function of a given memory
+ * reads is `decompressedBytesLimit`.
+ */
 export const MAX_DECOMPRESSED_BYTES = 32 * 1024 * 1024;
 /**
  * Inflated batch bytes allowed per MiB of function memory. A batch is held whole while it is read, prepared and
@@ -28,7 +31,9 @@ export function decompressedBytesLimit(memoryMiB: number | undefined): number {
   return Math.min(MAX_DECOMPRESSED_BYTES, memoryMiB * DECOMPRESSED_BYTES_PER_MEMORY_MIB);
 }
 
-/** zlib's default chunk, the least we ask for. */
+/** zlib's smallest allowed chunk. */
+const ZLIB_MIN_CHUNK_BYTES = 64;
+/** zlib's default chunk, the least we ask for when the batch may be that large. */
 const MIN_INFLATE_CHUNK_BYTES = 16 * 1024;
 /** A trailer cannot make us allocate more than this up front; a larger batch inflates in further chunks. */
 const MAX_INFLATE_CHUNK_BYTES = 8 * 1024 * 1024;
@@ -58,6 +63,14 @@ export const DECODE_FAILURES = {
 } as const;
 export type DecodeFailureReason = (typeof DECODE_FAILURES)[keyof typeof DECODE_FAILURES];
 
+/**
+ * Whether a payload that failed to decode waits for more memory rather than for a retry: a batch too large for this
+ * function is read by no retry until its memory is raised, so it goes to the dead-letter queue for that redrive.
+ */
+export function needsMoreMemory(reason: string): boolean {
+  return reason === DECODE_FAILURES.tooLarge;
+}
+
 export type DecodeResult =
   | { readonly ok: true; readonly kind: 'data'; readonly batch: DecodedBatch }
   | { readonly ok: true; readonly kind: 'control' }
@@ -74,7 +87,7 @@ export function decodeSubscriptionData(data: unknown, maxDecompressedBytes: numb
   }
   let text: string;
   try {
-    text = gunzipSync(zipped, { maxOutputLength: maxDecompressedBytes, chunkSize: inflateChunkBytes(zipped) }).toString('utf8');
+    text = gunzipSync(zipped, { maxOutputLength: maxDecompressedBytes, chunkSize: inflateChunkBytes(zipped, maxDecompressedBytes) }).toString('utf8');
   } catch (error) {
     const tooLarge = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
     return tooLarge
@@ -95,9 +108,12 @@ export function decodeSubscriptionData(data: unknown, maxDecompressedBytes: numb
  * 16 KiB chunks and their final concatenation, about half the inflate's CPU on a 1 MB batch. The trailer is only a
  * hint: a wrong one costs extra chunks or an oversized buffer, never a wrong result, and the chunk is bounded.
  */
-function inflateChunkBytes(zipped: Buffer): number {
+function inflateChunkBytes(zipped: Buffer, maxDecompressedBytes: number): number {
   const announced = zipped.length >= 18 ? zipped.readUInt32LE(zipped.length - 4) : 0;
-  return Math.min(Math.max(announced + 1, MIN_INFLATE_CHUNK_BYTES), MAX_INFLATE_CHUNK_BYTES);
+  // Never more than the limit allows (one byte over is how zlib tells it was passed): a forged trailer cannot make
+  // a small function allocate the largest chunk up front.
+  const chunk = Math.min(Math.max(announced + 1, MIN_INFLATE_CHUNK_BYTES), MAX_INFLATE_CHUNK_BYTES, maxDecompressedBytes + 1);
+  return Math.max(chunk, ZLIB_MIN_CHUNK_BYTES);
 }
 
 /** Reads the JSON CloudWatch sends; anything that is not its shape fails with what was wrong. */

@@ -1,5 +1,5 @@
 import { createDeadline, PARK_RESERVE_MS } from './deadline';
-import { DECODE_FAILURES, decodeSubscriptionData, MAX_DECOMPRESSED_BYTES } from './decode';
+import { decodeSubscriptionData, MAX_DECOMPRESSED_BYTES, needsMoreMemory } from './decode';
 import { createLogger, type LineSink, type Logger } from './logger';
 import { createInvocationMetrics, METRIC, type InvocationMetrics } from './metrics';
 import type { Redactor } from './redact';
@@ -163,10 +163,9 @@ async function forwardSubscription<P, D>(run: Run<P, D>, event: unknown): Promis
     run.metrics.add(METRIC.badPayloads);
     run.logger.error('unreadable payload parked', { reason: decoded.reason, detail: decoded.detail });
     const request = { message: parked(run, `undecodable: ${decoded.reason}: ${decoded.detail}`, 0, { kind: 'raw', data: rawText(data ?? event) }) };
-    // Too large for this function's memory: no retry reads it until the memory is raised, so it waits in the
-    // dead-letter queue (when there is one) for that redrive instead of going round the retry queue.
-    const retryable = decoded.reason !== DECODE_FAILURES.tooLarge;
-    await parkOrThrow(run, retryable ? { retry: [request], dead: [] } : { retry: [], dead: [request] });
+    // Too large for this function's memory: it waits in the dead-letter queue (when there is one) for a redrive
+    // after the memory is raised, instead of going round the retry queue.
+    await parkOrThrow(run, needsMoreMemory(decoded.reason) ? { retry: [], dead: [request] } : { retry: [request], dead: [] });
     return summary(run);
   }
   if (decoded.kind === 'control') {
@@ -311,7 +310,7 @@ async function consumeRetryQueue<P, D>(run: Run<P, D>, records: readonly SqsReco
   // however many records at the size limit a receive brings.
   const eventRecords: Array<{ record: SqsRecordLike; events: SourceLogEvent[] | { readonly raw: string }; attempt: number }> = [];
   for (const record of records) {
-    const read = readRetryQueueBody<P>(record.body, run.destination.name);
+    const read = readRetryQueueBody<P>(record.body, run.destination.name, run.maxDecompressedBytes);
     if (!read.ok) {
       run.metrics.add(METRIC.badPayloads);
       fail(record, read.reason);
@@ -359,7 +358,11 @@ async function consumeRetryQueue<P, D>(run: Run<P, D>, records: readonly SqsReco
     else {
       const decoded = decodeSubscriptionData(events.raw, run.maxDecompressedBytes);
       if (!decoded.ok) {
-        fail(record, `still undecodable: ${decoded.reason}: ${decoded.detail}`);
+        const reason = `still undecodable: ${decoded.reason}: ${decoded.detail}`;
+        // As on the subscription path: too large for this memory, it goes back to the dead-letter queue now rather
+        // than be inflated again on every receive until SQS moves it there.
+        const waits = needsMoreMemory(decoded.reason) && run.deadLetterQueue ? { message: parked(run, reason, attempt, { kind: 'raw', data: events.raw }) } : undefined;
+        if (!waits || (await parkIn(run, run.deadLetterQueue, [waits], 'dead-letter queue', METRIC.deadLettered)).length > 0) fail(record, reason);
         continue;
       }
       if (decoded.kind === 'control') continue;

@@ -115,9 +115,10 @@ export type ReadParked<P> =
  * Reads a body of a forwarder's retry queue, never throwing: a parked message, or (redriven from the dead-letter
  * queue) Lambda's record of a failed invocation of that forwarder, read as its subscription payload parked raw so the
  * whole batch is replayed.
+ * @param maxInflatedBytes how far a gzipped body may inflate: the consuming function's batch limit
  */
-export function readRetryQueueBody<P>(body: string, destination: string): ReadParked<P> & { readonly replaysFailedInvocation?: FailedInvocation } {
-  const parsed = parseBody(body);
+export function readRetryQueueBody<P>(body: string, destination: string, maxInflatedBytes: number = MAX_DECOMPRESSED_BYTES): ReadParked<P> & { readonly replaysFailedInvocation?: FailedInvocation } {
+  const parsed = parseBody(body, maxInflatedBytes);
   if ('problem' in parsed) return { ok: false, reason: parsed.problem };
   const record = readFailedInvocationRecord(parsed.value);
   if (record.kind === 'not-a-record') return readParked<P>(parsed.value);
@@ -134,12 +135,12 @@ export function readRetryQueueBody<P>(body: string, destination: string): ReadPa
   return { ok: true, message, replaysFailedInvocation: invocation };
 }
 
-function parseBody(body: string): { value: unknown } | { problem: string } {
+function parseBody(body: string, maxInflatedBytes: number): { value: unknown } | { problem: string } {
   try {
     const value: unknown = JSON.parse(body);
     if (isRecord(value) && value.encoding === 'gzip-base64' && typeof value.data === 'string') {
-      // Whoever may send to the queue could send a gzip bomb: the same guard as a subscription payload's.
-      return { value: JSON.parse(gunzipSync(Buffer.from(value.data, 'base64'), { maxOutputLength: MAX_DECOMPRESSED_BYTES }).toString('utf8')) };
+      // Whoever may send to the queue could send a gzip bomb: the limit of the function's memory, as for a batch.
+      return { value: JSON.parse(gunzipSync(Buffer.from(value.data, 'base64'), { maxOutputLength: maxInflatedBytes }).toString('utf8')) };
     }
     return { value };
   } catch (error) {

@@ -385,6 +385,14 @@ describe('createForwarderHandler', () => {
     expect(await same.handler(redriven, lambdaContext())).toEqual({ batchItemFailures: [{ itemIdentifier: 'm-1' }] });
     expect(same.received).toEqual([]);
     expect(same.logs).toContainEqual(expect.objectContaining({ reason: expect.stringContaining('still undecodable: too-large: inflates beyond 2000 bytes') }));
+    // The same memory with a dead-letter queue: back there at once, the record done, instead of inflated on every receive.
+    const deadLettersBefore = sqs.deadLetters.length;
+    const sameWithDlq = setUp({ deadLetterQueue: true, maxDecompressedBytes: 2_000 });
+    expect(await sameWithDlq.handler(redriven, lambdaContext())).toEqual({ batchItemFailures: [] });
+    expect(sameWithDlq.received).toEqual([]);
+    expect(sameWithDlq.metric('DeadLettered')).toBe(1);
+    const [again] = sqs.deadLetters.slice(deadLettersBefore).map((m) => (readRetryQueueBody<LinePayload>(m.body, 'lines') as { message: ParkedMessage<LinePayload> }).message);
+    expect(again).toMatchObject({ reason: 'still undecodable: too-large: inflates beyond 2000 bytes', item: { kind: 'raw', data: dead.item.kind === 'raw' ? dead.item.data : '' } });
     // Memory raised: every error of the batch is forwarded.
     const raised = setUp({ maxDecompressedBytes: 1_000_000 });
     expect(await raised.handler(redriven, lambdaContext())).toEqual({ batchItemFailures: [] });

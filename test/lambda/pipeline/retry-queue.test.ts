@@ -56,11 +56,18 @@ describe('parked message encoding', () => {
     expect(readRetryQueueBody(bodies[0], 'sentry')).toMatchObject({ ok: false, reason: expect.stringContaining('inspect by hand') });
   });
 
-  test('refuses a gzipped body that inflates beyond the decode guard, without inflating it whole', () => {
+  test('refuses a gzipped body that inflates beyond the decode guard', () => {
     // Whitespace then a well-formed parked message: read whole, it would be accepted.
     const inner = Buffer.from(JSON.stringify(message({ event_id: 'a'.repeat(32) })));
     const bomb = gzipSync(Buffer.concat([Buffer.alloc(MAX_DECOMPRESSED_BYTES, 0x20), inner])).toString('base64');
     expect(readRetryQueueBody(JSON.stringify({ v: 1, encoding: 'gzip-base64', data: bomb }), 'sentry')).toMatchObject({ ok: false, reason: expect.stringContaining('unreadable parked message') });
+  });
+
+  test("a gzipped body inflates only as far as the consuming function's batch limit", () => {
+    const original = message({ event_id: 'b'.repeat(32), logentry: { formatted: 'x'.repeat(50_000) } });
+    const body = JSON.stringify({ v: 1, encoding: 'gzip-base64', data: gzipSync(Buffer.from(JSON.stringify(original))).toString('base64') });
+    expect(readRetryQueueBody(body, 'sentry', 100_000)).toEqual({ ok: true, message: original });
+    expect(readRetryQueueBody(body, 'sentry', 40_000)).toMatchObject({ ok: false, reason: expect.stringContaining('unreadable parked message') });
   });
 
   test.each([['not json'], ['[]'], ['{"v":2}'], ['{"v":1,"destination":"sentry","reason":"x","attempt":1,"item":{"kind":"nope"}}']])(
