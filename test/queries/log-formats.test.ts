@@ -141,6 +141,9 @@ describe('errors/error-rate-by-service counts numeric levels 50 and 60 as errors
     expect(levelOf('bunyan error')).toBe('50');
     expect(levelOf('pino info')).toBe('30');
     expect(levelOf('Powertools for AWS Lambda (TypeScript) error')).toBeUndefined();
+    // A nested numeric "level" is not the line's level.
+    expect(regex.exec(JSON.stringify({ level: 'info', msg: 'battery report', device: { level: 80 } }))?.groups?.numeric_level).toBeUndefined();
+    expect(regex.exec(JSON.stringify({ level: 'error', msg: 'sync failed', ctx: { level: 2 } }))?.groups?.numeric_level).toBeUndefined();
   });
 
   test('the numeric level comes first in the level marker, so toupper never gets a number', () => {
