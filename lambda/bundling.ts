@@ -26,7 +26,7 @@ export const DEFAULT_FORWARDER_MEMORY_MIB = 256;
  * Young-generation semi-space (MiB) for a function of `memoryMiB`: 1/32 of it, between 2 and 16 (V8's own largest
  * default), so 8 MiB at the default 256 MiB.
  */
-export function semiSpaceMiB(memoryMiB: number): number {
+function semiSpaceMiB(memoryMiB: number): number {
   return Math.min(16, Math.max(2, Math.floor(memoryMiB / 32)));
 }
 

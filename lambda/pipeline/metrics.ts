@@ -41,9 +41,9 @@ export function createInvocationMetrics(options: MetricsOptions): InvocationMetr
 
 /**
  * A class rather than an object of closures: one is made per invocation, and its methods are called (once per batch)
- * from `forwardEvents`, which V8 optimises whole, per-line loop included. Closures would be new functions every
- * invocation, which optimised code that inlined the last invocation's `add` would meet as a wrong call target: a
- * deoptimisation and a recompile of that large function.
+ * from `forwardEvents`, which V8 optimises whole, per-line loop included. Methods on one prototype are the same
+ * functions every invocation, so that optimised code always meets the call targets it was compiled for; closures
+ * would be new functions each time, which is more than V8 promises to handle without a deoptimisation.
  */
 class EmfInvocationMetrics implements InvocationMetrics {
   readonly #counts: Map<string, number>;

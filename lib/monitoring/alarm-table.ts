@@ -69,7 +69,8 @@ const usd = (value: number) => `$${value.toLocaleString('en-US', { maximumFracti
 /**
  * Every alarm of an environment, one row each. The anomaly rules of AI-API audit logging (oversized prompts, slow
  * or failing calls, spend, per-user bursts), error spikes, and everything that could lose a log on its way
- * (forwarder dead letters, retry backlog, Lambda errors and throttles, a stalled archive). A new alarm is a new row.
+ * (forwarder dead letters, retry backlog, Lambda errors, dropped on-failure records and throttles, a stalled
+ * archive). A new alarm is a new row.
  */
 export const ALARM_TABLE: readonly AlarmRow[] = [
   {
