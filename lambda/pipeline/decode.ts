@@ -50,7 +50,8 @@ export interface DecodedBatch {
   readonly subscriptionFilters: readonly string[];
   /** Set when the subscription is an account-level policy rather than a filter on the group. */
   readonly policyLevel?: PolicyLevel;
-  readonly events: readonly SourceLogEvent[];
+  /** A new array per decode, the caller's to consume (the forwarder clears each slot once the event is prepared). */
+  readonly events: SourceLogEvent[];
 }
 
 export const DECODE_FAILURES = {

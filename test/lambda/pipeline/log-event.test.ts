@@ -1,4 +1,4 @@
-import { forgetParsedJson, logEvent } from '../../../lambda/pipeline/log-event';
+import { logEvent } from '../../../lambda/pipeline/log-event';
 import type { LogEventFields } from '../../../lambda/pipeline/types';
 
 const FIELDS: LogEventFields = {
@@ -29,21 +29,5 @@ describe('logEvent', () => {
     const event = logEvent(untrusted);
     expect(event.json).toEqual({ level: 'error', msg: 'payment declined', order_id: 'o-1842' });
     expect(JSON.parse(JSON.stringify(event))).toStrictEqual({ ...FIELDS, extractedFields: { status: '500' } });
-  });
-
-  test('once its parsed JSON is forgotten, the next read parses the line again, to the same value', () => {
-    const event = logEvent(FIELDS);
-    const first = event.json;
-    forgetParsedJson(event);
-    const again = event.json;
-    expect(again).not.toBe(first);
-    expect(again).toEqual(first);
-    expect(JSON.parse(JSON.stringify(event))).toStrictEqual(FIELDS);
-  });
-
-  test('forgetting is a no-op for an event that is not a parsed log line (a plain object from a test or a stage)', () => {
-    const plain = { ...FIELDS, json: { level: 'error' } };
-    forgetParsedJson(plain);
-    expect(plain.json).toEqual({ level: 'error' });
   });
 });
