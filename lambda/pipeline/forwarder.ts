@@ -186,24 +186,11 @@ interface Parking<P> {
 
 /** Prepare the raw events, finalize, redact what will leave, deliver; returns what must be parked. */
 async function forwardEvents<P, D>(run: Run<P, D>, events: Array<SourceLogEvent | undefined>, attempt: number): Promise<Parking<P>> {
-  const { destination, metrics } = run;
   const parking: Parking<P> = { retry: [], dead: [] };
-  const prepared = prepareEach(run, events, attempt, parking);
-  let drafts = prepared;
-  if (destination.finalize) {
-    try {
-      drafts = destination.finalize(prepared);
-      metrics.add(METRIC.suppressed, Math.max(0, prepared.length - drafts.length));
-    } catch (error) {
-      run.logger.error('finalize failed; sending every payload', { error });
-    }
-  }
-  // Redaction before anything leaves; all of it before the first send, so a bug here fails the invocation with
-  // nothing delivered (Lambda's retry then re-runs a batch of which nothing was sent).
-  const { redactor } = run.options;
-  const payloads = packedMap(drafts, (draft) => destination.redact(draft, redactor));
+  // Only the payloads that leave are held while the batch is delivered; the drafts they were made from can go.
+  const payloads = redactEach(run, finalizeDrafts(run, prepareEach(run, events, attempt, parking)));
   const report = await deliverSafely(run, payloads);
-  metrics.add(METRIC.sent, report.delivered);
+  run.metrics.add(METRIC.sent, report.delivered);
   for (const failure of report.failed) {
     const message = parked(run, failure.reason, attempt + 1, { kind: 'payload', payload: failure.payload });
     if (failure.retryable) parking.retry.push({ message, delayMs: failure.retryAfterMs });
@@ -250,6 +237,30 @@ function prepareEach<P, D>(run: Run<P, D>, events: Array<SourceLogEvent | undefi
   metrics.add(run.matchedMetric, matched);
   metrics.add(METRIC.suppressed, suppressed);
   return prepared;
+}
+
+/** The destination's last look at the batch's drafts (storm counts); when it throws, every draft is sent. */
+function finalizeDrafts<P, D>(run: Run<P, D>, prepared: D[]): readonly D[] {
+  const { destination } = run;
+  if (!destination.finalize) return prepared;
+  try {
+    const drafts = destination.finalize(prepared);
+    run.metrics.add(METRIC.suppressed, Math.max(0, prepared.length - drafts.length));
+    return drafts;
+  } catch (error) {
+    run.logger.error('finalize failed; sending every payload', { error });
+    return prepared;
+  }
+}
+
+/**
+ * Redaction before anything leaves; all of it before the first send, so a bug here fails the invocation with
+ * nothing delivered (Lambda's retry then re-runs a batch of which nothing was sent).
+ */
+function redactEach<P, D>(run: Run<P, D>, drafts: readonly D[]): P[] {
+  const { destination } = run;
+  const { redactor } = run.options;
+  return packedMap(drafts, (draft) => destination.redact(draft, redactor));
 }
 
 async function deliverSafely<P, D>(run: Run<P, D>, payloads: readonly P[]): Promise<DeliveryReport<P>> {
