@@ -38,7 +38,6 @@ const MIN_INFLATE_CHUNK_BYTES = 16 * 1024;
 /** A trailer cannot make us allocate more than this up front; a larger batch inflates in further chunks. */
 const MAX_INFLATE_CHUNK_BYTES = 8 * 1024 * 1024;
 
-const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 export type PolicyLevel = 'ACCOUNT_LEVEL_POLICY' | 'LOG_GROUP_LEVEL_POLICY' | string;
@@ -80,9 +79,8 @@ export type DecodeResult =
 /** @param maxDecompressedBytes the largest batch to inflate; @default MAX_DECOMPRESSED_BYTES */
 export function decodeSubscriptionData(data: unknown, maxDecompressedBytes: number = MAX_DECOMPRESSED_BYTES): DecodeResult {
   if (typeof data !== 'string') return fail('notBase64', `data is ${typeOf(data)}, not a string`);
-  const compact = data.replace(/\s+/g, '');
-  if (compact.length % 4 !== 0 || !BASE64.test(compact)) return fail('notBase64', 'data is not valid base64');
-  const zipped = Buffer.from(compact, 'base64');
+  const zipped = base64Bytes(data);
+  if (!zipped) return fail('notBase64', 'data is not valid base64');
   if (zipped.length < 2 || zipped[0] !== GZIP_MAGIC[0] || zipped[1] !== GZIP_MAGIC[1]) {
     return fail('notGzip', 'data does not start with the gzip magic bytes');
   }
@@ -102,6 +100,27 @@ export function decodeSubscriptionData(data: unknown, maxDecompressedBytes: numb
     return fail('notJson', describeError(error));
   }
   return readEnvelope(parsed);
+}
+
+/**
+ * The bytes of a base64 payload (standard or URL-safe alphabet; whitespace, as in a line-wrapped payload, ignored),
+ * or undefined when it is not base64. Buffer.from skips what is not base64 instead of failing, so an invalid
+ * character shows as fewer bytes than the length promises: checking the length spares a regular-expression scan of
+ * the whole payload (about 85 KB per 1 MB batch) on every valid one. Whitespace is removed only when that check fails.
+ */
+function base64Bytes(data: string): Buffer | undefined {
+  const bytes = exactBase64Bytes(data);
+  if (bytes) return bytes;
+  const compact = data.replace(/\s+/g, '');
+  return compact.length === data.length ? undefined : exactBase64Bytes(compact);
+}
+
+/** The decoded bytes when they are exactly as many as the text's length promises (four characters per three). */
+function exactBase64Bytes(text: string): Buffer | undefined {
+  if (text.length % 4 !== 0) return undefined;
+  const padding = text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0;
+  const bytes = Buffer.from(text, 'base64');
+  return bytes.length === (text.length / 4) * 3 - padding ? bytes : undefined;
 }
 
 /**

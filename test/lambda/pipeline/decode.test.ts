@@ -59,6 +59,8 @@ describe('decodeSubscriptionData', () => {
   test.each([
     ['not a string', 42, 'not-base64'],
     ['invalid base64', 'H4sI%%%not-base64', 'not-base64'],
+    ['a character outside the alphabet, at a length base64 could have', `${encodeAwsLogsData(CONTROL_MESSAGE).slice(0, 40)}$AAA`, 'not-base64'],
+    ['padding before the end', `H4==${encodeAwsLogsData(CONTROL_MESSAGE).slice(4)}`, 'not-base64'],
     ['base64 but not gzip', Buffer.from('{"messageType":"DATA_MESSAGE"}').toString('base64'), 'not-gzip'],
     ['truncated gzip', encodeAwsLogsData(subscriptionMessage({ events: [{ message: 'x'.repeat(5000) }] })).slice(0, 200), 'corrupt-gzip'],
     ['gzip of invalid JSON', gzipSync('{"messageType":').toString('base64'), 'not-json'],
@@ -91,6 +93,29 @@ describe('decodeSubscriptionData', () => {
     const result = decodeSubscriptionData(gzipSync(json).toString('base64'));
     if (!result.ok || result.kind !== 'data') throw new Error('expected data');
     expect(result.batch.events[0].message).toBe('bad \uFFFD(\uFFFD \u0000 end');
+  });
+
+  test('a line-wrapped payload (76 characters a line, as MIME writes base64) reads like the unwrapped one', () => {
+    const data = encodeAwsLogsData(subscriptionMessage({ events: [{ message: 'ERROR boom', id: '3770' }] }));
+    const wrapped = data.replace(/.{76}/g, '$&\r\n');
+    expect(wrapped).not.toBe(data);
+    expect(decodeSubscriptionData(wrapped)).toEqual(decodeSubscriptionData(data));
+  });
+
+  test('says not-base64 exactly when the text is not base64 (standard or URL-safe alphabet, whitespace ignored) (2,000 runs)', () => {
+    const grammar = /^[A-Za-z0-9+/_-]*={0,2}$/;
+    const isBase64 = (text: string) => {
+      const compact = text.replace(/\s+/g, '');
+      return compact.length % 4 === 0 && grammar.test(compact);
+    };
+    const char = fc.constantFrom(...'AQgw+/-_Hs4I=$%. \n'.split(''));
+    fc.assert(
+      fc.property(fc.array(char, { maxLength: 24 }).map((chars) => chars.join('')), (text) => {
+        const result = decodeSubscriptionData(text);
+        expect(!result.ok && result.reason === 'not-base64').toBe(!isBase64(text));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test('never throws, whatever arrives (1,000 runs)', () => {
