@@ -1,5 +1,6 @@
 import { gunzipSync } from 'node:zlib';
 import { logEvent } from './log-event';
+import { utf8HeapText } from './heap-text';
 import type { SourceLogEvent } from './types';
 import { describeError, isRecord, typeOf } from './unknown-values';
 
@@ -86,7 +87,7 @@ export function decodeSubscriptionData(data: unknown, maxDecompressedBytes: numb
   }
   let text: string;
   try {
-    text = gunzipSync(zipped, { maxOutputLength: maxDecompressedBytes, chunkSize: inflateChunkBytes(zipped, maxDecompressedBytes) }).toString('utf8');
+    text = utf8HeapText(gunzipSync(zipped, { maxOutputLength: maxDecompressedBytes, chunkSize: inflateChunkBytes(zipped, maxDecompressedBytes) }));
   } catch (error) {
     const tooLarge = (error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE';
     return tooLarge

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { MAX_DECOMPRESSED_BYTES } from './decode';
+import { utf8HeapText } from './heap-text';
 import { readFailedInvocationRecord, type FailedInvocation } from './failed-invocation-record';
 import type { LogEventFields } from './types';
 import { describeError, isRecord } from './unknown-values';
@@ -140,7 +141,7 @@ function parseBody(body: string, maxInflatedBytes: number): { value: unknown } |
     const value: unknown = JSON.parse(body);
     if (isRecord(value) && value.encoding === 'gzip-base64' && typeof value.data === 'string') {
       // Whoever may send to the queue could send a gzip bomb: the limit of the function's memory, as for a batch.
-      return { value: JSON.parse(gunzipSync(Buffer.from(value.data, 'base64'), { maxOutputLength: maxInflatedBytes }).toString('utf8')) };
+      return { value: JSON.parse(utf8HeapText(gunzipSync(Buffer.from(value.data, 'base64'), { maxOutputLength: maxInflatedBytes }))) };
     }
     return { value };
   } catch (error) {
