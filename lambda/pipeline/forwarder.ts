@@ -395,7 +395,13 @@ async function consumeRetryQueue<P, D>(run: Run<P, D>, records: readonly SqsReco
       batch = decoded.batch.events;
     }
     try {
-      await parkOrThrow(run, await forwardEvents(run, batch, attempt));
+      const parking = await forwardEvents(run, batch, attempt);
+      // A parked event whose preparation fails again is not parked anew: a new message would start SQS's receive
+      // count afresh, round the queue for ever. Its record fails, and SQS moves it to the dead-letter queue after the
+      // queue's maxReceiveCount. (A line of a raw batch that fails is parked once, as an event, and then meets this.)
+      const failedAgain = Array.isArray(events) ? parking.retry.find((request) => request.message.item.kind === 'event') : undefined;
+      await parkOrThrow(run, failedAgain ? { retry: parking.retry.filter((request) => request !== failedAgain), dead: parking.dead } : parking);
+      if (failedAgain) fail(record, failedAgain.message.reason);
     } catch (error) {
       fail(record, describeError(error));
     }

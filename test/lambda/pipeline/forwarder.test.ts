@@ -332,6 +332,26 @@ describe('createForwarderHandler', () => {
     expect(fixed.received.map((p) => p.id)).toEqual(['e-9']);
   });
 
+  test('a parked event whose preparation fails again fails its record, so it reaches the dead-letter queue instead of going round for ever', async () => {
+    const first = setUp();
+    first.throwOn('ERROR crashy');
+    await first.handler(subscriptionEvent({ events: [{ message: 'ERROR crashy', id: 'e-9' }] }), lambdaContext());
+    expect(sqs.messages).toHaveLength(1);
+
+    const consumer = setUp({ maxReceives: 2 });
+    consumer.throwOn('ERROR crashy');
+    for (let receive = 1; receive <= 2; receive++) {
+      const event = sqs.receiveAsLambdaEvent();
+      const response = (await consumer.handler(event, lambdaContext())) as BatchResponse;
+      // The record fails; nothing new is parked (a new message would start the receive count again).
+      expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[0].messageId }] });
+      sqs.settle(event, response, 2);
+    }
+    expect(sqs.messages).toHaveLength(0);
+    expect(sqs.deadLetters.map((m) => (readRetryQueueBody<LinePayload>(m.body, 'lines') as { message: ParkedMessage<LinePayload> }).message)).toEqual([expect.objectContaining({ item: { kind: 'event', event: expect.objectContaining({ id: 'e-9' }) } })]);
+    expect(consumer.emf.map((doc) => doc.DeadLettered)).toEqual([0, 1]);
+  });
+
   test('re-delivers parked payloads from the retry queue with partial batch responses', async () => {
     const { handler, failIds } = setUp();
     failIds.add('a').add('b');
