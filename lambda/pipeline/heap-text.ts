@@ -1,7 +1,7 @@
 /**
- * UTF-8 bytes as an ordinary V8 heap string. Node decodes more than about 1 MB (its EXTERN_APEX, 0xFBEE9 bytes) of
- * ASCII, which is what a batch of log lines mostly is, into an external string, whose bytes V8 frees only in a full
- * (mark-compact) collection, never in a young-generation one.
+ * UTF-8 bytes as an ordinary V8 heap string. Node 24 decodes more than about 1 MB (its EXTERN_APEX, 0xFBEE9 bytes)
+ * into an external string, ASCII or not, whose bytes V8 frees only in a full (mark-compact) collection, never in a
+ * young-generation one.
  * A batch's text is garbage as soon as it is parsed, yet each batch over 1 MB would stay in memory until the next full
  * collection: on the Sentry benchmark, with full collections 5 to 20 invocations apart, up to 39 MB of texts piled up
  * and peak RSS reached 132 MB. Decoded in pieces under the threshold and joined, the text lives in the heap, and the
@@ -9,7 +9,7 @@
  */
 
 /** Well under Node's threshold for an external string. */
-export const HEAP_TEXT_PIECE_BYTES = 512 * 1024;
+const HEAP_TEXT_PIECE_BYTES = 512 * 1024;
 
 /** The longest UTF-8 sequence: a piece at least this long always holds a whole sequence that starts it. */
 const MAX_SEQUENCE_BYTES = 4;
@@ -20,7 +20,7 @@ export function utf8HeapText(bytes: Buffer, pieceBytes: number = HEAP_TEXT_PIECE
   if (bytes.length <= piece) return bytes.toString('utf8');
   let text = '';
   for (let start = 0; start < bytes.length; ) {
-    const end = pieceEnd(bytes, start, Math.min(start + piece, bytes.length));
+    const end = pieceEnd(bytes, Math.min(start + piece, bytes.length));
     text += bytes.toString('utf8', start, end);
     start = end;
   }
@@ -32,9 +32,10 @@ export function utf8HeapText(bytes: Buffer, pieceBytes: number = HEAP_TEXT_PIECE
  * split, else at `end`. Cutting before a lead byte never changes the decoding, valid or not: the decoder reads a
  * sequence from its lead byte, and everything from there on is in the next piece.
  */
-function pieceEnd(bytes: Buffer, start: number, end: number): number {
+function pieceEnd(bytes: Buffer, end: number): number {
   if (end >= bytes.length) return bytes.length;
-  for (let at = end - 1; at > start && at > end - MAX_SEQUENCE_BYTES; at--) {
+  // A piece is at least MAX_SEQUENCE_BYTES long, so these three bytes all lie after `start`.
+  for (let at = end - 1; at > end - MAX_SEQUENCE_BYTES; at--) {
     const byte = bytes[at];
     if ((byte & 0xc0) === 0x80) continue; // a continuation byte (10xxxxxx): its lead is further back
     return byte >= 0xc0 && at + sequenceBytes(byte) > end ? at : end;

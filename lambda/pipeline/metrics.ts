@@ -41,7 +41,7 @@ export function createInvocationMetrics(options: MetricsOptions): InvocationMetr
 
 /**
  * A class rather than an object of closures: one is made per invocation, and its methods are called (once per batch)
- * from `forwardEvents`, which V8 optimises whole, per-line loop included. Methods on one prototype are the same
+ * from the pipeline's optimised code (`prepareEach` holds the per-line loop). Methods on one prototype are the same
  * functions every invocation, so that optimised code always meets the call targets it was compiled for; closures
  * would be new functions each time, which is more than V8 promises to handle without a deoptimisation.
  */
