@@ -62,19 +62,33 @@ function cachedBinary(): string | undefined {
   return fs.existsSync(file) ? file : undefined;
 }
 
-/** `npm pack` verifies the tarball against the registry's integrity hash; `tar` unpacks it beside the cache. */
+/**
+ * `npm pack` verifies the tarball against the registry's integrity hash; `tar` unpacks it in a directory of its own,
+ * which is renamed into place whole, so a fetch cut short (or a second one running beside it) never leaves a
+ * half-unpacked binary where the cache is looked up.
+ */
 function fetchBinary(): string {
   const file = binaryPath();
   const dir = path.dirname(path.dirname(path.dirname(file)));
-  fs.mkdirSync(dir, { recursive: true });
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
   const spec = `${packageName()}@${LAMBDA_NODE_VERSION}`;
   process.stderr.write(`fetching ${spec} from the npm registry (once) to run the handler on the Lambda runtime's Node major\n`);
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const packed = JSON.parse(execFileSync(npm, ['pack', spec, '--json', '--pack-destination', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as { filename: string }[];
-  const tarball = path.join(dir, packed[0].filename);
-  execFileSync('tar', ['-xzf', tarball, '-C', dir]);
-  fs.rmSync(tarball);
-  if (!fs.existsSync(file)) throw new Error(`${spec} has no ${path.relative(dir, file)}`);
+  const staging = fs.mkdtempSync(`${dir}.fetching-`);
+  try {
+    const packed = JSON.parse(execFileSync(npm, ['pack', spec, '--json', '--pack-destination', staging], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] })) as { filename: string }[];
+    const tarball = path.join(staging, packed[0].filename);
+    execFileSync('tar', ['-xzf', tarball, '-C', staging]);
+    fs.rmSync(tarball);
+    if (!fs.existsSync(path.join(staging, path.relative(dir, file)))) throw new Error(`${spec} has no ${path.relative(dir, file)}`);
+    // Another fetch may have finished first; its binary is as good as ours.
+    if (!fs.existsSync(file)) {
+      fs.rmSync(dir, { recursive: true, force: true }); // what an older, interrupted fetch left
+      fs.renameSync(staging, dir);
+    }
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+  }
   return file;
 }
 

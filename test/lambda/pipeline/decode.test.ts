@@ -102,6 +102,15 @@ describe('decodeSubscriptionData', () => {
     expect(decodeSubscriptionData(wrapped)).toEqual(decodeSubscriptionData(data));
   });
 
+  test('a payload in the URL-safe base64 alphabet reads as the same batch as in the standard one', () => {
+    const message = subscriptionMessage({ events: Array.from({ length: 40 }, (_, i) => ({ message: `ERROR payment ${i} declined ~~~ ???`, id: String(3770 + i) })) });
+    const standard = encodeAwsLogsData(message);
+    const urlSafe = standard.replace(/\+/g, '-').replace(/\//g, '_');
+    expect(urlSafe).not.toBe(standard);
+    expect(decodeSubscriptionData(urlSafe)).toEqual(decodeSubscriptionData(standard));
+    expect(decodeSubscriptionData(urlSafe)).toMatchObject({ ok: true, kind: 'data' });
+  });
+
   test('says not-base64 exactly when the text is not base64 (standard or URL-safe alphabet, whitespace ignored) (2,000 runs)', () => {
     const grammar = /^[A-Za-z0-9+/_-]*={0,2}$/;
     const isBase64 = (text: string) => {

@@ -1,18 +1,15 @@
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { createForwarderHandler } from '../../../lambda/pipeline/forwarder';
 import { createLogger } from '../../../lambda/pipeline/logger';
 import { createRedactor } from '../../../lambda/pipeline/redact';
 import type { Destination, SourceLogEvent } from '../../../lambda/pipeline/types';
 import { subscriptionEvent } from '../../fixtures/logs/cloudwatch-payload';
+import { collectGarbage } from '../../support/retained-heap';
 
 /**
  * A batch's lines must not outlive their preparation: while the batch is delivered (seconds, against a slow
  * receiver), a line kept alive is copied by every young-generation collection and then promoted, to die in the old
- * generation. This file alone exposes V8's `gc`, so the check can ask for a full collection.
+ * generation.
  */
-setFlagsFromString('--expose-gc');
-const collectGarbage = runInNewContext('gc') as () => void;
 
 const quiet = createLogger({ service: 'lines-forwarder', sink: () => undefined });
 const lambdaContext = { awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e8deadbeef', getRemainingTimeInMillis: () => 60_000 };

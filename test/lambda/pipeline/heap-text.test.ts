@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { buildSync } from 'esbuild';
 import fc from 'fast-check';
 import { utf8HeapText } from '../../../lambda/pipeline/heap-text';
-import { lambdaNode } from '../../support/lambda-node';
+import { LAMBDA_NODE_MAJOR, lambdaNode } from '../../support/lambda-node';
 
 describe('utf8HeapText', () => {
   test('decodes exactly as Buffer#toString does, whatever the bytes and wherever the pieces end (3,000 runs)', () => {
@@ -29,7 +29,7 @@ describe('utf8HeapText', () => {
     // Node 24 decodes large ASCII UTF-8 into an external string (Node 20, which runs these tests, does not): the
     // check runs on the Lambda runtime's major, fetched once like the benchmarks'.
     const node = lambdaNode();
-    if (node.warning) throw new Error(node.warning);
+    if (node.warning) throw new Error(`this check needs the Lambda runtime's Node ${LAMBDA_NODE_MAJOR}, and none could be had: ${node.warning}`);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'heap-text-'));
     const module = path.join(dir, 'heap-text.js');
     buildSync({ entryPoints: [path.join(__dirname, '../../../lambda/pipeline/heap-text.ts')], bundle: true, platform: 'node', format: 'cjs', outfile: module, logLevel: 'silent' });
