@@ -43,7 +43,23 @@ export interface SentryReceiver {
 export const PUBLIC_KEY = '0123456789abcdef0123456789abcdef';
 export const PROJECT_ID = '4506';
 
-export async function startSentryReceiver(): Promise<SentryReceiver> {
+export interface SentryReceiverOptions {
+  /**
+   * Keep only about this many of the latest requests and accepted events. A benchmark sends hundreds of thousands of
+   * envelopes; kept whole, they grow the receiver's process by gigabytes, and its collections compete for the CPU
+   * with the handler being measured.
+   * @default - every request is kept
+   */
+  readonly retain?: number;
+}
+
+export async function startSentryReceiver(options: SentryReceiverOptions = {}): Promise<SentryReceiver> {
+  const { retain } = options;
+  /** Appends; past twice `retain`, drops the oldest down to `retain` (amortised, not a shift per request). */
+  const keep = <T>(list: T[], item: T) => {
+    list.push(item);
+    if (retain !== undefined && list.length > 2 * retain) list.splice(0, list.length - retain);
+  };
   const requests: ReceivedEnvelope[] = [];
   const accepted = new Map<string, number>();
   const acceptedEvents: Array<Record<string, unknown>> = [];
@@ -65,7 +81,7 @@ export async function startSentryReceiver(): Promise<SentryReceiver> {
       const attempt = (attempts.get(eventId) ?? 0) + 1;
       attempts.set(eventId, attempt);
       const behaviour = rule?.(eventId, attempt) ?? queue.shift() ?? { kind: 'ok' };
-      const record = (answered: ReceivedEnvelope['answered']) => requests.push({ path: url.pathname, query: url.searchParams, gzipped, raw, header, items, answered });
+      const record = (answered: ReceivedEnvelope['answered']) => keep(requests, { path: url.pathname, query: url.searchParams, gzipped, raw, header, items, answered });
       if (behaviour.kind === 'reset') {
         record('reset');
         req.socket.destroy();
@@ -81,7 +97,7 @@ export async function startSentryReceiver(): Promise<SentryReceiver> {
         if (res.destroyed || req.socket.destroyed) return; // the client gave up: nothing was stored
         if (status >= 200 && status < 300) {
           accepted.set(eventId, (accepted.get(eventId) ?? 0) + 1);
-          for (const [itemHeader, payload] of items) if (itemHeader.type === 'event') acceptedEvents.push(payload as Record<string, unknown>);
+          for (const [itemHeader, payload] of items) if (itemHeader.type === 'event') keep(acceptedEvents, payload as Record<string, unknown>);
         }
         record(status);
         // With its length, as Sentry's relay answers (Node would otherwise send it chunked).
