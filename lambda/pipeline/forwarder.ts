@@ -332,9 +332,9 @@ async function consumeRetryQueue<P, D>(run: Run<P, D>, records: readonly SqsReco
   };
 
   const payloadRecords: Array<{ record: SqsRecordLike; payload: P; attempt: number }> = [];
-  // A raw batch is kept as its base64 and decoded only when its turn comes: one inflated batch alive at a time,
-  // however many records at the size limit a receive brings.
-  const eventRecords: Array<{ record: SqsRecordLike; events: SourceLogEvent[] | { readonly raw: string }; attempt: number }> = [];
+  // A parked event or raw batch is kept as read and made into events only when its turn comes: one inflated batch
+  // alive at a time, however many records at the size limit a receive brings.
+  const eventRecords: Array<{ record: SqsRecordLike; item: Exclude<ParkedItem<P>, { kind: 'payload' }>; attempt: number }> = [];
   for (const record of records) {
     const read = readRetryQueueBody<P>(record.body, run.destination.name, run.maxDecompressedBytes);
     if (!read.ok) {
@@ -354,8 +354,7 @@ async function consumeRetryQueue<P, D>(run: Run<P, D>, records: readonly SqsReco
     }
     const item = message.item;
     if (item.kind === 'payload') payloadRecords.push({ record, payload: item.payload, attempt: message.attempt });
-    else if (item.kind === 'event') eventRecords.push({ record, events: [logEvent(item.event)], attempt: message.attempt });
-    else eventRecords.push({ record, events: { raw: item.data }, attempt: message.attempt });
+    else eventRecords.push({ record, item, attempt: message.attempt });
   }
 
   if (payloadRecords.length > 0) {
@@ -378,16 +377,16 @@ async function consumeRetryQueue<P, D>(run: Run<P, D>, records: readonly SqsReco
     }
   }
 
-  for (const { record, events, attempt } of eventRecords) {
+  for (const { record, item, attempt } of eventRecords) {
     let batch: SourceLogEvent[];
-    if (Array.isArray(events)) batch = events;
+    if (item.kind === 'event') batch = [logEvent(item.event)];
     else {
-      const decoded = decodeSubscriptionData(events.raw, run.maxDecompressedBytes);
+      const decoded = decodeSubscriptionData(item.data, run.maxDecompressedBytes);
       if (!decoded.ok) {
         const reason = `still undecodable: ${decoded.reason}: ${decoded.detail}`;
         // As on the subscription path: too large for this memory, it goes back to the dead-letter queue now rather
         // than be inflated again on every receive until SQS moves it there.
-        const waits = needsMoreMemory(decoded.reason) && run.deadLetterQueue ? { message: parked(run, reason, attempt, { kind: 'raw', data: events.raw }) } : undefined;
+        const waits = needsMoreMemory(decoded.reason) && run.deadLetterQueue ? { message: parked(run, reason, attempt, { kind: 'raw', data: item.data }) } : undefined;
         if (!waits || (await parkIn(run, run.deadLetterQueue, [waits], 'dead-letter queue', METRIC.deadLettered)).length > 0) fail(record, reason);
         continue;
       }
@@ -399,7 +398,7 @@ async function consumeRetryQueue<P, D>(run: Run<P, D>, records: readonly SqsReco
       // A parked event whose preparation fails again is not parked anew: a new message would start SQS's receive
       // count afresh, round the queue for ever. Its record fails, and SQS moves it to the dead-letter queue after the
       // queue's maxReceiveCount. (A line of a raw batch that fails is parked once, as an event, and then meets this.)
-      const failedAgain = Array.isArray(events) ? parking.retry.find((request) => request.message.item.kind === 'event') : undefined;
+      const failedAgain = item.kind === 'event' ? parking.retry.find((request) => request.message.item.kind === 'event') : undefined;
       await parkOrThrow(run, failedAgain ? { retry: parking.retry.filter((request) => request !== failedAgain), dead: parking.dead } : parking);
       if (failedAgain) fail(record, failedAgain.message.reason);
     } catch (error) {
